@@ -1,0 +1,3 @@
+//! gsess: group session attendance and billing administration over PostgreSQL.
+
+pub mod rules;
