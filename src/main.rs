@@ -1,1 +1,54 @@
-fn main() {}
+//! The `gsess` binary: parse, run, and map the one error type to the exit code.
+
+use clap::Parser;
+use gsess::cli::Cli;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let wants_json = std::env::args().any(|a| a == "--json");
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // --help and --version are not errors; everything else the parser refuses is exit 2.
+            if !err.use_stderr() {
+                let _ = err.print();
+                return ExitCode::SUCCESS;
+            }
+            if !wants_json {
+                let _ = err.print();
+            } else {
+                let json = gsess::error::Error::new(
+                    gsess::error::ExitKind::Usage,
+                    err.render().to_string().trim(),
+                )
+                .to_json();
+                eprintln!("{json}");
+            }
+            return ExitCode::from(gsess::error::ExitKind::Usage.code());
+        }
+    };
+    let json = cli.global.json;
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("gsess: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(gsess::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // With --json, stderr holds exactly one JSON object for scripts to parse.
+            if json {
+                eprintln!("{}", err.to_json());
+            } else {
+                eprintln!("gsess: {}", err.message);
+            }
+            ExitCode::from(err.kind.code())
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! The import document (SPEC §8): placeholder until written.

@@ -1,0 +1,165 @@
+//! The embedded default: with no URL, gsess creates, starts, migrates and stops a private cluster.
+
+mod common;
+
+use common::{gsess_with, Run};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+/// A private GSESS_HOME, stopped and removed when the test ends (even on failure).
+struct Home(PathBuf);
+
+impl Home {
+    fn new(label: &str) -> Home {
+        let path = PathBuf::from(format!("/tmp/gsess-emb-{}-{label}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        Home(path)
+    }
+
+    fn gsess(&self, args: &[&str]) -> Run {
+        gsess_with(&[("GSESS_HOME", self.0.to_str().unwrap())], args, None)
+    }
+}
+
+impl Drop for Home {
+    fn drop(&mut self) {
+        let _ = self.gsess(&["db", "stop"]);
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn server_pid(data: &Path) -> Option<String> {
+    std::fs::read_to_string(data.join("postmaster.pid"))
+        .ok()
+        .and_then(|t| t.lines().next().map(str::to_owned))
+}
+
+#[test]
+fn status_with_no_configuration_creates_starts_and_migrates_the_cluster() {
+    let home = Home::new("fresh");
+    let json = home.gsess(&["--json", "db", "status"]).success().json();
+    assert_eq!(json["kind"], "embedded");
+    assert_eq!(json["running"], true);
+    assert_eq!(json["migrations_pending"], serde_json::json!([]));
+    assert!(json["migrations_applied"].as_u64().unwrap() >= 4, "{json}");
+    let url = json["url"].as_str().unwrap();
+    assert!(url.contains(&format!("host={}/run", home.0.display())), "{url}");
+    assert!(home.0.join("data/PG_VERSION").is_file());
+
+    // The cluster answers on its socket, and the schema is there.
+    let who = home.gsess(&["--json", "whoami"]).success().json();
+    assert!(who["scopes"].as_array().unwrap().len() == 5, "{who}");
+}
+
+#[test]
+fn as_root_the_server_runs_as_postgres_in_private_directories() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: not running as root");
+        return;
+    }
+    let home = Home::new("root");
+    home.gsess(&["db", "start"]).success();
+    let postgres_uid = std::fs::metadata(home.0.join("data")).unwrap().uid();
+    assert_ne!(postgres_uid, 0, "the data directory must not belong to root");
+    let data_mode = std::fs::metadata(home.0.join("data")).unwrap().mode() & 0o777;
+    let run_mode = std::fs::metadata(home.0.join("run")).unwrap().mode() & 0o777;
+    assert_eq!((data_mode, run_mode), (0o700, 0o700));
+    let pid = server_pid(&home.0.join("data")).expect("postmaster.pid");
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let uid_line = status.lines().find(|l| l.starts_with("Uid:")).unwrap();
+    assert!(
+        uid_line.split_whitespace().nth(1) == Some(&postgres_uid.to_string()),
+        "server runs as {uid_line}"
+    );
+}
+
+#[test]
+fn start_reuses_a_running_cluster_and_stop_stops_it() {
+    let home = Home::new("reuse");
+    home.gsess(&["db", "start"])
+        .success()
+        .stdout_contains("started");
+    let pid = server_pid(&home.0.join("data")).expect("running");
+    home.gsess(&["db", "start"])
+        .success()
+        .stdout_contains("already running");
+    assert_eq!(server_pid(&home.0.join("data")), Some(pid), "same server");
+
+    home.gsess(&["db", "stop"])
+        .success()
+        .stdout_contains("stopped");
+    assert_eq!(server_pid(&home.0.join("data")), None);
+    home.gsess(&["db", "stop"])
+        .success()
+        .stdout_contains("was not running");
+
+    // Any command starts it again on demand, keeping the data.
+    home.gsess(&["whoami"]).success();
+    assert!(server_pid(&home.0.join("data")).is_some());
+}
+
+#[test]
+fn concurrent_first_starts_do_not_race() {
+    let home = Home::new("race");
+    let runs: Vec<Run> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| scope.spawn(|| home.gsess(&["--json", "db", "status"])))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for run in &runs {
+        run.success();
+        assert_eq!(run.json()["migrations_pending"], serde_json::json!([]));
+    }
+}
+
+#[test]
+fn without_server_binaries_it_exits_9_saying_how_to_install_them() {
+    let home = Home::new("nobin");
+    let empty = home.0.with_extension("bin");
+    std::fs::create_dir_all(&empty).unwrap();
+    let run = gsess_with(
+        &[
+            ("GSESS_HOME", home.0.to_str().unwrap()),
+            ("GSESS_PG_BINDIR", empty.to_str().unwrap()),
+        ],
+        &["--json", "db", "status"],
+        None,
+    );
+    run.code(9);
+    assert_eq!(run.json_error()["error"]["code"], "UNAVAILABLE");
+    let _ = std::fs::remove_dir_all(&empty);
+
+    let run = gsess_with(
+        &[
+            ("GSESS_HOME", home.0.to_str().unwrap()),
+            ("GSESS_PG_BINDIR", "/nonexistent"),
+        ],
+        &["db", "status"],
+        None,
+    );
+    run.code(9).stderr_contains("initdb");
+}
+
+#[test]
+fn a_home_too_deep_for_a_socket_path_still_works() {
+    let deep = format!("deep-{}", "d".repeat(90));
+    let home = Home::new(&deep);
+    let json = home.gsess(&["--json", "db", "status"]).success().json();
+    let url = json["url"].as_str().unwrap();
+    assert!(url.contains("host=/tmp/gsess-"), "socket moved to /tmp: {url}");
+    let url_run = home.gsess(&["db", "url"]);
+    url_run.success();
+    assert_eq!(url_run.stdout.trim(), url);
+}
+
+#[test]
+fn db_start_and_stop_refuse_when_a_url_is_configured() {
+    let run = gsess_with(
+        &[("DATABASE_URL", "postgresql://x@localhost/x?host=/nonexistent")],
+        &["db", "stop"],
+        None,
+    );
+    run.code(2).stderr_contains("embedded");
+}
