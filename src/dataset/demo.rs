@@ -1,0 +1,144 @@
+//! The demo dataset: one Oregon clinic's day, dated today in the clinic's time zone, built to
+//! show what gsess catches — a ratio breach, a size between bands, a member without a
+//! diagnosis, a child on a parent's plan, and a timed ABA code priced per 15 minutes.
+
+use chrono::{NaiveDate, TimeZone};
+use chrono_tz::Tz;
+use serde_json::{json, Value};
+
+/// The demo clinic's time zone: its sessions are "today" on its own calendar.
+pub const TIMEZONE: &str = "America/Los_Angeles";
+
+/// The document for `day`, with `login` as a user whose home facility is the clinic (so
+/// `gsess list` defaults to it).
+pub fn document(day: NaiveDate, login: &str) -> Value {
+    // Local clock times on `day` in the clinic's zone, with that day's offset (PST or PDT).
+    let at = |hour: u32, minute: u32| {
+        let zone: Tz = TIMEZONE.parse().expect("a valid IANA zone");
+        let local = day
+            .and_hms_opt(hour, minute, 0)
+            .expect("a valid clock time");
+        zone.from_local_datetime(&local)
+            .earliest()
+            .expect("demo sessions avoid the DST gap")
+            .to_rfc3339()
+    };
+    let member = |mrn: &str, first: &str, last: &str, birth: &str, sex: &str, dx: &[&str]| {
+        json!({"mrn": mrn, "first_name": first, "last_name": last, "birth_date": birth, "sex": sex,
+               "diagnosis_codes": dx,
+               "address": {"line1": "5 Oak Ave", "city": "Portland", "state": "OR", "zip": "97202"}})
+    };
+    let coverage = |mrn: &str, payer: &str, subscriber_id: Option<&str>| {
+        json!({"member": mrn, "payer": payer, "priority": 1, "subscriber_id": subscriber_id,
+               "start": "2026-01-01", "end": null, "subscriber": null})
+    };
+    let supervises = |npi: &str, mrn: &str| json!({"provider": npi, "member": mrn, "role": "SUPERVISING", "start": "2026-01-01", "end": null});
+    json!({
+        "facilities": [{
+            "code": "NORTH", "name": "North Clinic", "state": "OR", "timezone": TIMEZONE,
+            "npi": "1234567893", "tax_id": "931234567", "taxonomy": "261QM0801X",
+            "phone": "5035550100", "place_of_service": "11",
+            "address": {"line1": "1 Main St", "city": "Portland", "state": "OR", "zip": "972011234"}
+        }],
+        "payers": [
+            {"code": "ORMCD", "name": "Oregon Medicaid", "payer_id": "ORDHS", "filing_indicator": "MC"},
+            {"code": "PACSRC", "name": "PacificSource Health Plans", "payer_id": "PCSRC", "filing_indicator": "CI"}
+        ],
+        "group_types": [
+            {"code": "DBT", "name": "DBT skills group"},
+            {"code": "ABA", "name": "ABA social skills group"}
+        ],
+        "supervision_rules": [
+            {"payer": "ORMCD", "state": "OR", "group_type": null, "max_per_supervisor": 6, "start": "2026-01-01", "end": null},
+            {"payer": "PACSRC", "state": "OR", "group_type": null, "max_per_supervisor": 4, "start": "2026-01-01", "end": null}
+        ],
+        "size_bands": [
+            {"payer": "ORMCD", "state": "OR", "group_type": null, "min": 2, "max": 4, "procedure_code": "90853",
+             "modifiers": ["HQ"], "rate": "45.00", "unit_minutes": null, "start": "2026-01-01", "end": null},
+            {"payer": "ORMCD", "state": "OR", "group_type": null, "min": 6, "max": 8, "procedure_code": "90853",
+             "modifiers": ["HQ"], "rate": "40.00", "unit_minutes": null, "start": "2026-01-01", "end": null},
+            {"payer": "PACSRC", "state": "OR", "group_type": null, "min": 2, "max": 8, "procedure_code": "90853",
+             "modifiers": [], "rate": "52.00", "unit_minutes": null, "start": "2026-01-01", "end": null},
+            {"payer": "ORMCD", "state": "OR", "group_type": "ABA", "min": 2, "max": 8, "procedure_code": "97158",
+             "modifiers": ["HQ"], "rate": "18.50", "unit_minutes": 15, "start": "2026-01-01", "end": null}
+        ],
+        "providers": [
+            {"npi": "1245319599", "first_name": "Dana", "last_name": "Reyes"},
+            {"npi": "1679576722", "first_name": "Sam", "last_name": "Okafor"}
+        ],
+        "members": [
+            member("M001", "Ana", "Lopez", "2001-02-03", "F", &["F33.1"]),
+            member("M002", "Ben", "Nguyen", "1998-07-14", "M", &["F41.1"]),
+            member("M003", "Carla", "Diaz", "2003-11-30", "F", &["F43.10"]),
+            member("M004", "Dev", "Patel", "1995-04-22", "M", &["F33.1", "F41.1"]),
+            member("M005", "Eli", "Brooks", "2000-09-09", "M", &["F90.2"]),
+            member("M006", "Fay", "Kim", "1999-01-17", "F", &["F33.0"]),
+            member("M007", "Gus", "Hale", "1997-06-05", "M", &["F41.0"]),
+            member("M008", "Hana", "Sato", "2012-03-03", "F", &["F84.0"]),
+            member("M009", "Ivo", "Marsh", "1996-12-12", "M", &[])
+        ],
+        "coverages": [
+            coverage("M001", "ORMCD", Some("OR100001")),
+            coverage("M002", "ORMCD", Some("OR100002")),
+            coverage("M003", "ORMCD", Some("OR100003")),
+            coverage("M004", "ORMCD", Some("OR100004")),
+            coverage("M005", "ORMCD", Some("OR100005")),
+            coverage("M006", "ORMCD", Some("OR100006")),
+            coverage("M007", "PACSRC", Some("PS700007")),
+            {"member": "M008", "payer": "PACSRC", "priority": 1, "subscriber_id": "PS700100",
+             "start": "2026-01-01", "end": null,
+             "subscriber": {"relationship": "child", "first_name": "Mai", "last_name": "Sato",
+                            "birth_date": "1984-08-08", "sex": "F"}},
+            coverage("M009", "ORMCD", Some("OR100009"))
+        ],
+        "staff_assignments": [
+            supervises("1245319599", "M001"), supervises("1245319599", "M002"),
+            supervises("1245319599", "M003"), supervises("1245319599", "M004"),
+            supervises("1679576722", "M008"), supervises("1679576722", "M009")
+        ],
+        "users": [{"login": login, "name": "Demo User", "home_facility": "NORTH"}],
+        "sessions": [
+            {"external_id": "DEMO-DBT-AM", "facility": "NORTH", "group_type": "DBT",
+             "starts_at": at(9, 0), "ends_at": at(10, 30),
+             "place_of_service": null,
+             "participants": ["M001", "M002", "M003", "M004", "M005", "M006", "M007"]},
+            {"external_id": "DEMO-DBT-PM", "facility": "NORTH", "group_type": "DBT",
+             "starts_at": at(14, 0), "ends_at": at(15, 30),
+             "place_of_service": null, "participants": ["M001", "M008", "M009"]},
+            {"external_id": "DEMO-ABA", "facility": "NORTH", "group_type": "ABA",
+             "starts_at": at(16, 0), "ends_at": at(16, 50),
+             "place_of_service": "02", "participants": ["M003", "M004", "M005"]}
+        ]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::Document;
+
+    #[test]
+    fn the_demo_document_parses_as_an_import_document() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let text = serde_json::to_vec(&document(day, "alice")).unwrap();
+        let parsed = Document::from_reader(text.as_slice()).expect("valid document");
+        // Every section is present (participants count as their own section).
+        assert_eq!(parsed.sections().len(), 12);
+        assert_eq!(parsed.members.as_ref().map(Vec::len), Some(9));
+        assert_eq!(parsed.sessions.as_ref().map(Vec::len), Some(3));
+    }
+
+    #[test]
+    fn session_times_carry_the_offset_of_their_day() {
+        let winter = document(NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(), "a");
+        let summer = document(NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(), "a");
+        assert_eq!(
+            winter["sessions"][0]["starts_at"],
+            "2026-11-27T09:00:00-08:00"
+        );
+        assert_eq!(
+            summer["sessions"][0]["starts_at"],
+            "2026-07-01T09:00:00-07:00"
+        );
+    }
+}
