@@ -25,7 +25,12 @@ GRANT INSERT (facility_id, session_id, code, payer_id, member_id, reason, group_
 GRANT UPDATE (revoked_by, revoked_at) ON accepted_exception TO "clinical.attendance.write";
 
 -- clinical.billing.run: charges, claims, their lines and issues, EDI, the billed mark.
-GRANT INSERT, UPDATE ON charge, claim, claim_line, claim_issue, edi_document TO "clinical.billing.run";
+-- Updates are column-level: a claim never moves to another session or member (which
+-- would unlock a session), a charge is only voided, a stored EDI document never changes.
+GRANT INSERT ON charge, claim, claim_line, claim_issue, edi_document TO "clinical.billing.run";
+GRANT UPDATE (status, voided_at) ON charge TO "clinical.billing.run";
+GRANT UPDATE (status, is_live, amount, submitted_at, edi_document_id, payer_claim_number)
+   ON claim TO "clinical.billing.run";
 GRANT DELETE ON claim_line, claim_issue TO "clinical.billing.run";
 GRANT UPDATE (billed_at, billed_version) ON group_session TO "clinical.billing.run";
 GRANT USAGE ON SEQUENCE claim_control_number_seq, interchange_control_number_seq TO "clinical.billing.run";

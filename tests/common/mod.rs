@@ -304,3 +304,41 @@ impl Run {
             .unwrap_or_else(|e| panic!("stderr JSON does not parse ({e}){}", self.report()))
     }
 }
+
+// --- LISTEN/NOTIFY (appended for tests/schema_rules.rs) -----------------------------------
+
+impl TestDb {
+    /// The payloads of the notifications on `channel` of this database (listening as the
+    /// superuser) that arrive while `f` runs, in arrival order. A NOTIFY travels on commit, so
+    /// after `f` returns this keeps collecting until no notification came for half a second;
+    /// an empty result therefore means nothing was sent. `f` may use the other helpers.
+    pub fn listen_during(&self, channel: &str, f: impl FnOnce()) -> Vec<String> {
+        let h = harness();
+        let url = self.url();
+        // The listener's destructor spawns a task: keep the runtime's context entered until it
+        // is dropped, even when `f` panics (the guard is dropped after the listener).
+        let _context = h.runtime.enter();
+        let mut listener = h.runtime.block_on(async {
+            let mut listener = sqlx::postgres::PgListener::connect(&url)
+                .await
+                .unwrap_or_else(|e| panic!("listen on {url}: {e}"));
+            listener
+                .listen(channel)
+                .await
+                .unwrap_or_else(|e| panic!("LISTEN {channel}: {e}"));
+            listener
+        });
+        // Outside block_on: `f` runs the harness's own (blocking) helpers. Notifications wait
+        // in the listener's socket meanwhile.
+        f();
+        h.runtime.block_on(async move {
+            let mut payloads = Vec::new();
+            let quiet = std::time::Duration::from_millis(500);
+            while let Ok(received) = tokio::time::timeout(quiet, listener.recv()).await {
+                let notification = received.unwrap_or_else(|e| panic!("receive on {channel}: {e}"));
+                payloads.push(notification.payload().to_owned());
+            }
+            payloads
+        })
+    }
+}
