@@ -33,12 +33,310 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand list 'Sessions of a day (or range) with roster counts, attendance summary and status'
+            cand show 'A session: header, supervisors, roster with legal next states, billing preview'
+            cand preview 'The billing preview of a session (issues, bands, ratio)'
+            cand explain 'How the preview got its answer: coverage, rule rows, count, supervisors (for support)'
+            cand accept 'Accept an issue knowingly (a documented exception), or withdraw an acceptance'
+            cand mark 'Mark attendance: all named rows change in one transaction or none do'
+            cand take 'Interactive roll call on a terminal: pick a row, pick its next status, see the preview'
+            cand finalize 'Mark every still-SCHEDULED roster and supervisor row ABSENT (one session, or a day in bulk)'
+            cand create 'Create an ad-hoc session'
+            cand roster 'Add late-arriving participants, or remove still-SCHEDULED ones'
+            cand supervisor 'Add a substitute supervisor who was present in the room'
             cand import 'Load a dataset document (all or nothing, idempotent)'
             cand whoami 'Your login, the scopes you hold and your home facility'
             cand db 'Schema migrations and the embedded database''s lifecycle'
             cand demo 'Start the embedded database, load the demo dataset dated today and show what is there'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gsess;list'= {
+            cand --date 'The day, in each session''s facility time zone [default: today]'
+            cand --from 'First day of a range (inclusive)'
+            cand --to 'Last day of a range (inclusive)'
+            cand --facility 'A facility code, or `all` [default: your home facility]'
+            cand --group-type 'A group type code, or `all`'
+            cand --status 'Derived status filter'
+            cand --limit 'At most this many sessions'
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gsess;show'= {
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gsess;preview'= {
+            cand --fail-on 'Exit 8 when an unaccepted issue of this severity (or worse) is shown'
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --watch 'Re-render on every attendance change (anyone''s) until interrupted'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gsess;explain'= {
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gsess;accept'= {
+            cand --payer 'The payer, for a payer-scoped issue'
+            cand --member 'The member (MRN), for a member-scoped issue'
+            cand --reason 'Why the exception is acceptable (recorded and audited)'
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --revoke 'Withdraw the acceptance instead'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gsess;mark'= {
+            cand --supervisor 'Supervisors by NPI (repeatable)'
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --all-scheduled 'Every roster row still SCHEDULED'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gsess;take'= {
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gsess;finalize'= {
+            cand --date 'Every session of this day (in its facility''s time zone) that has ended'
+            cand --facility 'With --date: a facility code, or `all` [default: your home facility]'
+            cand --group-type 'With --date: only this group type'
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --dry-run 'List what would be marked ABSENT and change nothing'
+            cand --strict 'Exit 8 when any session was skipped (for cron alerts)'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gsess;create'= {
+            cand --facility 'The facility code'
+            cand --group-type 'The group type code'
+            cand --start 'Start: RFC 3339, or `YYYY-MM-DD HH:MM` in the facility''s time zone'
+            cand --end 'End, as --start'
+            cand --member 'Participants by MRN (repeatable)'
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gsess;roster'= {
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add participants (late arrivals) as SCHEDULED'
+            cand remove 'Remove participants still SCHEDULED'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gsess;roster;add'= {
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gsess;roster;remove'= {
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gsess;roster;help'= {
+            cand add 'Add participants (late arrivals) as SCHEDULED'
+            cand remove 'Remove participants still SCHEDULED'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gsess;roster;help;add'= {
+        }
+        &'gsess;roster;help;remove'= {
+        }
+        &'gsess;roster;help;help'= {
+        }
+        &'gsess;supervisor'= {
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add a substitute supervisor to one session (source MANUAL)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gsess;supervisor;add'= {
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gsess;supervisor;help'= {
+            cand add 'Add a substitute supervisor to one session (source MANUAL)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gsess;supervisor;help;add'= {
+        }
+        &'gsess;supervisor;help;help'= {
         }
         &'gsess;import'= {
             cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
@@ -238,12 +536,54 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --version 'Print version'
         }
         &'gsess;help'= {
+            cand list 'Sessions of a day (or range) with roster counts, attendance summary and status'
+            cand show 'A session: header, supervisors, roster with legal next states, billing preview'
+            cand preview 'The billing preview of a session (issues, bands, ratio)'
+            cand explain 'How the preview got its answer: coverage, rule rows, count, supervisors (for support)'
+            cand accept 'Accept an issue knowingly (a documented exception), or withdraw an acceptance'
+            cand mark 'Mark attendance: all named rows change in one transaction or none do'
+            cand take 'Interactive roll call on a terminal: pick a row, pick its next status, see the preview'
+            cand finalize 'Mark every still-SCHEDULED roster and supervisor row ABSENT (one session, or a day in bulk)'
+            cand create 'Create an ad-hoc session'
+            cand roster 'Add late-arriving participants, or remove still-SCHEDULED ones'
+            cand supervisor 'Add a substitute supervisor who was present in the room'
             cand import 'Load a dataset document (all or nothing, idempotent)'
             cand whoami 'Your login, the scopes you hold and your home facility'
             cand db 'Schema migrations and the embedded database''s lifecycle'
             cand demo 'Start the embedded database, load the demo dataset dated today and show what is there'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gsess;help;list'= {
+        }
+        &'gsess;help;show'= {
+        }
+        &'gsess;help;preview'= {
+        }
+        &'gsess;help;explain'= {
+        }
+        &'gsess;help;accept'= {
+        }
+        &'gsess;help;mark'= {
+        }
+        &'gsess;help;take'= {
+        }
+        &'gsess;help;finalize'= {
+        }
+        &'gsess;help;create'= {
+        }
+        &'gsess;help;roster'= {
+            cand add 'Add participants (late arrivals) as SCHEDULED'
+            cand remove 'Remove participants still SCHEDULED'
+        }
+        &'gsess;help;roster;add'= {
+        }
+        &'gsess;help;roster;remove'= {
+        }
+        &'gsess;help;supervisor'= {
+            cand add 'Add a substitute supervisor to one session (source MANUAL)'
+        }
+        &'gsess;help;supervisor;add'= {
         }
         &'gsess;help;import'= {
         }

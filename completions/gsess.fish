@@ -36,12 +36,231 @@ complete -c gsess -n "__fish_gsess_needs_command" -s v -l verbose -d 'More detai
 complete -c gsess -n "__fish_gsess_needs_command" -s q -l quiet -d 'Only errors on stderr'
 complete -c gsess -n "__fish_gsess_needs_command" -s h -l help -d 'Print help'
 complete -c gsess -n "__fish_gsess_needs_command" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "list" -d 'Sessions of a day (or range) with roster counts, attendance summary and status'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "show" -d 'A session: header, supervisors, roster with legal next states, billing preview'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "preview" -d 'The billing preview of a session (issues, bands, ratio)'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "explain" -d 'How the preview got its answer: coverage, rule rows, count, supervisors (for support)'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "accept" -d 'Accept an issue knowingly (a documented exception), or withdraw an acceptance'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "mark" -d 'Mark attendance: all named rows change in one transaction or none do'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "take" -d 'Interactive roll call on a terminal: pick a row, pick its next status, see the preview'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "finalize" -d 'Mark every still-SCHEDULED roster and supervisor row ABSENT (one session, or a day in bulk)'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "create" -d 'Create an ad-hoc session'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "roster" -d 'Add late-arriving participants, or remove still-SCHEDULED ones'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "supervisor" -d 'Add a substitute supervisor who was present in the room'
 complete -c gsess -n "__fish_gsess_needs_command" -f -a "import" -d 'Load a dataset document (all or nothing, idempotent)'
 complete -c gsess -n "__fish_gsess_needs_command" -f -a "whoami" -d 'Your login, the scopes you hold and your home facility'
 complete -c gsess -n "__fish_gsess_needs_command" -f -a "db" -d 'Schema migrations and the embedded database\'s lifecycle'
 complete -c gsess -n "__fish_gsess_needs_command" -f -a "demo" -d 'Start the embedded database, load the demo dataset dated today and show what is there'
 complete -c gsess -n "__fish_gsess_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c gsess -n "__fish_gsess_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gsess -n "__fish_gsess_using_subcommand list" -l date -d 'The day, in each session\'s facility time zone [default: today]' -r
+complete -c gsess -n "__fish_gsess_using_subcommand list" -l from -d 'First day of a range (inclusive)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand list" -l to -d 'Last day of a range (inclusive)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand list" -l facility -d 'A facility code, or `all` [default: your home facility]' -r
+complete -c gsess -n "__fish_gsess_using_subcommand list" -l group-type -d 'A group type code, or `all`' -r
+complete -c gsess -n "__fish_gsess_using_subcommand list" -l status -d 'Derived status filter' -r -f -a "open\t''
+ready\t''
+billed\t''
+locked\t''
+all\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand list" -l limit -d 'At most this many sessions' -r
+complete -c gsess -n "__fish_gsess_using_subcommand list" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand list" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand list" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand list" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand list" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand list" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand list" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand list" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand list" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand show" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand show" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand show" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand show" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand show" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand show" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand show" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand show" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand show" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand show" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand preview" -l fail-on -d 'Exit 8 when an unaccepted issue of this severity (or worse) is shown' -r -f -a "blocking\t''
+warning\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand preview" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand preview" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand preview" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand preview" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand preview" -l watch -d 'Re-render on every attendance change (anyone\'s) until interrupted'
+complete -c gsess -n "__fish_gsess_using_subcommand preview" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand preview" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand preview" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand preview" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand preview" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand preview" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand explain" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand explain" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand explain" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand explain" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand explain" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand explain" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand explain" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand explain" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand explain" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand explain" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -l payer -d 'The payer, for a payer-scoped issue' -r
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -l member -d 'The member (MRN), for a member-scoped issue' -r
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -l reason -d 'Why the exception is acceptable (recorded and audited)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -l revoke -d 'Withdraw the acceptance instead'
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand mark" -l supervisor -d 'Supervisors by NPI (repeatable)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand mark" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand mark" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand mark" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand mark" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand mark" -l all-scheduled -d 'Every roster row still SCHEDULED'
+complete -c gsess -n "__fish_gsess_using_subcommand mark" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand mark" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand mark" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand mark" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand mark" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand mark" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand take" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand take" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand take" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand take" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand take" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand take" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand take" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand take" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand take" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand take" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand finalize" -l date -d 'Every session of this day (in its facility\'s time zone) that has ended' -r
+complete -c gsess -n "__fish_gsess_using_subcommand finalize" -l facility -d 'With --date: a facility code, or `all` [default: your home facility]' -r
+complete -c gsess -n "__fish_gsess_using_subcommand finalize" -l group-type -d 'With --date: only this group type' -r
+complete -c gsess -n "__fish_gsess_using_subcommand finalize" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand finalize" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand finalize" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand finalize" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand finalize" -l dry-run -d 'List what would be marked ABSENT and change nothing'
+complete -c gsess -n "__fish_gsess_using_subcommand finalize" -l strict -d 'Exit 8 when any session was skipped (for cron alerts)'
+complete -c gsess -n "__fish_gsess_using_subcommand finalize" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand finalize" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand finalize" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand finalize" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand finalize" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand finalize" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand create" -l facility -d 'The facility code' -r
+complete -c gsess -n "__fish_gsess_using_subcommand create" -l group-type -d 'The group type code' -r
+complete -c gsess -n "__fish_gsess_using_subcommand create" -l start -d 'Start: RFC 3339, or `YYYY-MM-DD HH:MM` in the facility\'s time zone' -r
+complete -c gsess -n "__fish_gsess_using_subcommand create" -l end -d 'End, as --start' -r
+complete -c gsess -n "__fish_gsess_using_subcommand create" -l member -d 'Participants by MRN (repeatable)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand create" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand create" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand create" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand create" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand create" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand create" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand create" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand create" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand create" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand create" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_subcommand_from add remove help" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_subcommand_from add remove help" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_subcommand_from add remove help" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_subcommand_from add remove help" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_subcommand_from add remove help" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_subcommand_from add remove help" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_subcommand_from add remove help" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_subcommand_from add remove help" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_subcommand_from add remove help" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_subcommand_from add remove help" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_subcommand_from add remove help" -f -a "add" -d 'Add participants (late arrivals) as SCHEDULED'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_subcommand_from add remove help" -f -a "remove" -d 'Remove participants still SCHEDULED'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_subcommand_from add remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from add" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from add" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from add" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from add" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from add" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from add" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from remove" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from remove" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from remove" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from remove" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from remove" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add participants (late arrivals) as SCHEDULED'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove participants still SCHEDULED'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and not __fish_seen_subcommand_from add help" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and not __fish_seen_subcommand_from add help" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and not __fish_seen_subcommand_from add help" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and not __fish_seen_subcommand_from add help" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and not __fish_seen_subcommand_from add help" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and not __fish_seen_subcommand_from add help" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and not __fish_seen_subcommand_from add help" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and not __fish_seen_subcommand_from add help" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and not __fish_seen_subcommand_from add help" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and not __fish_seen_subcommand_from add help" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and not __fish_seen_subcommand_from add help" -f -a "add" -d 'Add a substitute supervisor to one session (source MANUAL)'
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and not __fish_seen_subcommand_from add help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_subcommand_from add" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_subcommand_from add" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_subcommand_from add" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_subcommand_from add" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_subcommand_from add" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_subcommand_from add" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a substitute supervisor to one session (source MANUAL)'
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gsess -n "__fish_gsess_using_subcommand import" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
 complete -c gsess -n "__fish_gsess_using_subcommand import" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
@@ -175,12 +394,26 @@ complete -c gsess -n "__fish_gsess_using_subcommand completions" -s v -l verbose
 complete -c gsess -n "__fish_gsess_using_subcommand completions" -s q -l quiet -d 'Only errors on stderr'
 complete -c gsess -n "__fish_gsess_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c gsess -n "__fish_gsess_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from import whoami db demo completions help" -f -a "import" -d 'Load a dataset document (all or nothing, idempotent)'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from import whoami db demo completions help" -f -a "whoami" -d 'Your login, the scopes you hold and your home facility'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from import whoami db demo completions help" -f -a "db" -d 'Schema migrations and the embedded database\'s lifecycle'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from import whoami db demo completions help" -f -a "demo" -d 'Start the embedded database, load the demo dataset dated today and show what is there'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from import whoami db demo completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from import whoami db demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "list" -d 'Sessions of a day (or range) with roster counts, attendance summary and status'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "show" -d 'A session: header, supervisors, roster with legal next states, billing preview'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "preview" -d 'The billing preview of a session (issues, bands, ratio)'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "explain" -d 'How the preview got its answer: coverage, rule rows, count, supervisors (for support)'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "accept" -d 'Accept an issue knowingly (a documented exception), or withdraw an acceptance'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "mark" -d 'Mark attendance: all named rows change in one transaction or none do'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "take" -d 'Interactive roll call on a terminal: pick a row, pick its next status, see the preview'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "finalize" -d 'Mark every still-SCHEDULED roster and supervisor row ABSENT (one session, or a day in bulk)'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "create" -d 'Create an ad-hoc session'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "roster" -d 'Add late-arriving participants, or remove still-SCHEDULED ones'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "supervisor" -d 'Add a substitute supervisor who was present in the room'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "import" -d 'Load a dataset document (all or nothing, idempotent)'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "whoami" -d 'Your login, the scopes you hold and your home facility'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "db" -d 'Schema migrations and the embedded database\'s lifecycle'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "demo" -d 'Start the embedded database, load the demo dataset dated today and show what is there'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from roster" -f -a "add" -d 'Add participants (late arrivals) as SCHEDULED'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from roster" -f -a "remove" -d 'Remove participants still SCHEDULED'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from supervisor" -f -a "add" -d 'Add a substitute supervisor to one session (source MANUAL)'
 complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply pending migrations (run by the schema\'s owner or a superuser)'
 complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Where the database is, whether it runs, and the migrations applied'
 complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "start" -d 'Start the embedded database (created and migrated on first use)'

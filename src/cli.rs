@@ -56,6 +56,30 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Sessions of a day (or range) with roster counts, attendance summary and status
+    List(ListArgs),
+    /// A session: header, supervisors, roster with legal next states, billing preview
+    Show(SessionArg),
+    /// The billing preview of a session (issues, bands, ratio)
+    Preview(PreviewArgs),
+    /// How the preview got its answer: coverage, rule rows, count, supervisors (for support)
+    Explain(SessionArg),
+    /// Accept an issue knowingly (a documented exception), or withdraw an acceptance
+    Accept(AcceptArgs),
+    /// Mark attendance: all named rows change in one transaction or none do
+    Mark(MarkArgs),
+    /// Interactive roll call on a terminal: pick a row, pick its next status, see the preview
+    Take(SessionArg),
+    /// Mark every still-SCHEDULED roster and supervisor row ABSENT (one session, or a day in bulk)
+    Finalize(FinalizeArgs),
+    /// Create an ad-hoc session
+    Create(CreateArgs),
+    /// Add late-arriving participants, or remove still-SCHEDULED ones
+    #[command(subcommand)]
+    Roster(RosterCommand),
+    /// Add a substitute supervisor who was present in the room
+    #[command(subcommand)]
+    Supervisor(SupervisorCommand),
     /// Load a dataset document (all or nothing, idempotent)
     Import(ImportArgs),
     /// Your login, the scopes you hold and your home facility
@@ -67,6 +91,222 @@ pub enum Command {
     Demo,
     /// Print a shell completion script
     Completions(CompletionsArgs),
+}
+
+/// A calendar date: `today`, `yesterday` (in the user's `TZ`) or `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateArg {
+    Today,
+    Yesterday,
+    On(chrono::NaiveDate),
+}
+
+impl DateArg {
+    /// The date in the user's local calendar (`TZ`), never UTC's.
+    pub fn resolve(self) -> chrono::NaiveDate {
+        let today = chrono::Local::now().date_naive();
+        match self {
+            DateArg::Today => today,
+            DateArg::Yesterday => today.pred_opt().unwrap_or(today),
+            DateArg::On(date) => date,
+        }
+    }
+}
+
+pub fn parse_date(text: &str) -> Result<DateArg, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "today" => Ok(DateArg::Today),
+        "yesterday" => Ok(DateArg::Yesterday),
+        _ => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map(DateArg::On)
+            .map_err(|_| format!("'{text}' is not a date: use today, yesterday or YYYY-MM-DD")),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "lower")]
+pub enum StatusFilter {
+    Open,
+    Ready,
+    Billed,
+    Locked,
+    All,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// The day, in each session's facility time zone [default: today]
+    #[arg(long, value_parser = parse_date, conflicts_with_all = ["from", "to"])]
+    pub date: Option<DateArg>,
+    /// First day of a range (inclusive)
+    #[arg(long, value_parser = parse_date, requires = "to")]
+    pub from: Option<DateArg>,
+    /// Last day of a range (inclusive)
+    #[arg(long, value_parser = parse_date, requires = "from")]
+    pub to: Option<DateArg>,
+    /// A facility code, or `all` [default: your home facility]
+    #[arg(long)]
+    pub facility: Option<String>,
+    /// A group type code, or `all`
+    #[arg(long, default_value = "all")]
+    pub group_type: String,
+    /// Derived status filter
+    #[arg(long, value_enum, ignore_case = true, default_value_t = StatusFilter::All)]
+    pub status: StatusFilter,
+    /// At most this many sessions
+    #[arg(long)]
+    pub limit: Option<u32>,
+}
+
+/// The statuses attendance can be marked with (nothing goes back to SCHEDULED).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MarkStatus {
+    Attended,
+    Late,
+    Absent,
+}
+
+impl MarkStatus {
+    pub fn attendance(self) -> crate::rules::AttendanceStatus {
+        match self {
+            MarkStatus::Attended => crate::rules::AttendanceStatus::Attended,
+            MarkStatus::Late => crate::rules::AttendanceStatus::Late,
+            MarkStatus::Absent => crate::rules::AttendanceStatus::Absent,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct MarkArgs {
+    /// The session id
+    pub session: i64,
+    /// attended, late or absent (any case)
+    #[arg(value_enum, ignore_case = true)]
+    pub status: MarkStatus,
+    /// Participants by MRN
+    pub mrns: Vec<String>,
+    /// Supervisors by NPI (repeatable)
+    #[arg(long = "supervisor", value_name = "NPI")]
+    pub supervisors: Vec<String>,
+    /// Every roster row still SCHEDULED
+    #[arg(long)]
+    pub all_scheduled: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FinalizeArgs {
+    /// Sessions by id
+    #[arg(conflicts_with = "date", required_unless_present = "date")]
+    pub sessions: Vec<i64>,
+    /// Every session of this day (in its facility's time zone) that has ended
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<DateArg>,
+    /// With --date: a facility code, or `all` [default: your home facility]
+    #[arg(long, requires = "date")]
+    pub facility: Option<String>,
+    /// With --date: only this group type
+    #[arg(long, requires = "date")]
+    pub group_type: Option<String>,
+    /// List what would be marked ABSENT and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Exit 8 when any session was skipped (for cron alerts)
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// The facility code
+    #[arg(long)]
+    pub facility: String,
+    /// The group type code
+    #[arg(long)]
+    pub group_type: String,
+    /// Start: RFC 3339, or `YYYY-MM-DD HH:MM` in the facility's time zone
+    #[arg(long)]
+    pub start: String,
+    /// End, as --start
+    #[arg(long)]
+    pub end: String,
+    /// Participants by MRN (repeatable)
+    #[arg(long = "member", value_name = "MRN")]
+    pub members: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RosterCommand {
+    /// Add participants (late arrivals) as SCHEDULED
+    Add(RosterArgs),
+    /// Remove participants still SCHEDULED
+    Remove(RosterArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RosterArgs {
+    /// The session id
+    pub session: i64,
+    /// Members by MRN
+    #[arg(required = true)]
+    pub mrns: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SupervisorCommand {
+    /// Add a substitute supervisor to one session (source MANUAL)
+    Add(SupervisorAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SupervisorAddArgs {
+    /// The session id
+    pub session: i64,
+    /// The provider's NPI
+    pub npi: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SessionArg {
+    /// The session id
+    pub session: i64,
+}
+
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// The session id
+    pub session: i64,
+    /// Re-render on every attendance change (anyone's) until interrupted
+    #[arg(long, conflicts_with = "fail_on")]
+    pub watch: bool,
+    /// Exit 8 when an unaccepted issue of this severity (or worse) is shown
+    #[arg(long, value_enum, ignore_case = true)]
+    pub fail_on: Option<FailOn>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Blocking,
+    Warning,
+}
+
+#[derive(Debug, Args)]
+pub struct AcceptArgs {
+    /// The session id
+    pub session: i64,
+    /// The issue code, e.g. SUPERVISION_RATIO_BREACH (any case)
+    pub code: String,
+    /// The payer, for a payer-scoped issue
+    #[arg(long, conflicts_with = "member")]
+    pub payer: Option<String>,
+    /// The member (MRN), for a member-scoped issue
+    #[arg(long)]
+    pub member: Option<String>,
+    /// Why the exception is acceptable (recorded and audited)
+    #[arg(long, required_unless_present = "revoke")]
+    pub reason: Option<String>,
+    /// Withdraw the acceptance instead
+    #[arg(long)]
+    pub revoke: bool,
 }
 
 #[derive(Debug, Args)]

@@ -124,7 +124,14 @@ impl Cluster {
         let _lock = FileLock::acquire(&self.home.join("cluster.lock"))?;
         let out = self.run_tool(
             "pg_ctl",
-            &["stop", "-D", &path_arg(&self.data_dir()), "-m", "fast", "-w"],
+            &[
+                "stop",
+                "-D",
+                &path_arg(&self.data_dir()),
+                "-m",
+                "fast",
+                "-w",
+            ],
         )?;
         if !out.status.success() {
             return Err(Error::unavailable(format!(

@@ -183,7 +183,11 @@ mod tests {
             (ExitKind::InvalidInput, 10, 400),
         ];
         for (kind, code, status) in table {
-            assert_eq!((kind.code(), kind.http_status()), (code, status), "{kind:?}");
+            assert_eq!(
+                (kind.code(), kind.http_status()),
+                (code, status),
+                "{kind:?}"
+            );
         }
     }
 }

@@ -24,6 +24,17 @@ use error::Result;
 pub async fn run(cli: Cli) -> Result<()> {
     let mut app = App::new(cli.global);
     match &cli.command {
+        Command::List(args) => commands::list::run(&mut app, args).await,
+        Command::Mark(args) => commands::mark::run(&mut app, args).await,
+        Command::Take(args) => commands::take::run(&mut app, args).await,
+        Command::Finalize(args) => commands::finalize::run(&mut app, args).await,
+        Command::Create(args) => commands::create::run(&mut app, args).await,
+        Command::Roster(command) => commands::roster::run(&mut app, command).await,
+        Command::Supervisor(command) => commands::supervisor::run(&mut app, command).await,
+        Command::Show(args) => commands::show::run(&mut app, args).await,
+        Command::Preview(args) => commands::preview::run(&mut app, args).await,
+        Command::Explain(args) => commands::explain::run(&mut app, args).await,
+        Command::Accept(args) => commands::accept::run(&mut app, args).await,
         Command::Import(args) => commands::import::run(&mut app, args).await,
         Command::Whoami => commands::whoami::run(&mut app).await,
         Command::Db(command) => commands::db::run(&mut app, command).await,

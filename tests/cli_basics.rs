@@ -73,7 +73,10 @@ fn whoami_shows_login_name_home_facility_and_exactly_the_scopes_held() {
     );
 
     let stranger = db.login("nobody", &[]);
-    let json = db.gsess_as(&stranger, &["whoami", "--json"]).success().json();
+    let json = db
+        .gsess_as(&stranger, &["whoami", "--json"])
+        .success()
+        .json();
     assert_eq!(json["scopes"], serde_json::json!([]));
     assert_eq!(json["name"], serde_json::Value::Null);
 }
@@ -81,7 +84,9 @@ fn whoami_shows_login_name_home_facility_and_exactly_the_scopes_held() {
 #[test]
 fn commands_refuse_a_database_with_pending_migrations() {
     let db = TestDb::new();
-    db.sql("DELETE FROM _sqlx_migrations WHERE version = (SELECT max(version) FROM _sqlx_migrations)");
+    db.sql(
+        "DELETE FROM _sqlx_migrations WHERE version = (SELECT max(version) FROM _sqlx_migrations)",
+    );
     db.gsess(&["whoami"])
         .code(9)
         .stderr_contains("gsess db migrate");
@@ -100,6 +105,8 @@ fn db_migrate_is_refused_to_an_ordinary_login_and_idempotent_for_the_owner() {
         .success()
         .stdout_contains("up to date");
     let login = db.login("admin", &["gsess.admin"]);
-    db.sql("DELETE FROM _sqlx_migrations WHERE version = (SELECT max(version) FROM _sqlx_migrations)");
+    db.sql(
+        "DELETE FROM _sqlx_migrations WHERE version = (SELECT max(version) FROM _sqlx_migrations)",
+    );
     db.gsess_as(&login, &["db", "migrate"]).code(6);
 }

@@ -20,7 +20,10 @@ fn kept_completion_scripts_are_current() {
     for (shell, file) in SHELLS {
         let run = gsess_with(&[], &["completions", shell], None);
         run.success();
-        assert!(run.stdout.contains("import"), "{shell} script names the subcommands");
+        assert!(
+            run.stdout.contains("import"),
+            "{shell} script names the subcommands"
+        );
         let path = dir.join(file);
         if bless {
             std::fs::write(&path, &run.stdout).unwrap();

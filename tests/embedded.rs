@@ -43,7 +43,10 @@ fn status_with_no_configuration_creates_starts_and_migrates_the_cluster() {
     assert_eq!(json["migrations_pending"], serde_json::json!([]));
     assert!(json["migrations_applied"].as_u64().unwrap() >= 4, "{json}");
     let url = json["url"].as_str().unwrap();
-    assert!(url.contains(&format!("host={}/run", home.0.display())), "{url}");
+    assert!(
+        url.contains(&format!("host={}/run", home.0.display())),
+        "{url}"
+    );
     assert!(home.0.join("data/PG_VERSION").is_file());
 
     // The cluster answers on its socket, and the schema is there.
@@ -61,7 +64,10 @@ fn as_root_the_server_runs_as_postgres_in_private_directories() {
     let home = Home::new("root");
     home.gsess(&["db", "start"]).success();
     let postgres_uid = std::fs::metadata(home.0.join("data")).unwrap().uid();
-    assert_ne!(postgres_uid, 0, "the data directory must not belong to root");
+    assert_ne!(
+        postgres_uid, 0,
+        "the data directory must not belong to root"
+    );
     let data_mode = std::fs::metadata(home.0.join("data")).unwrap().mode() & 0o777;
     let run_mode = std::fs::metadata(home.0.join("run")).unwrap().mode() & 0o777;
     assert_eq!((data_mode, run_mode), (0o700, 0o700));
@@ -148,7 +154,10 @@ fn a_home_too_deep_for_a_socket_path_still_works() {
     let home = Home::new(&deep);
     let json = home.gsess(&["--json", "db", "status"]).success().json();
     let url = json["url"].as_str().unwrap();
-    assert!(url.contains("host=/tmp/gsess-"), "socket moved to /tmp: {url}");
+    assert!(
+        url.contains("host=/tmp/gsess-"),
+        "socket moved to /tmp: {url}"
+    );
     let url_run = home.gsess(&["db", "url"]);
     url_run.success();
     assert_eq!(url_run.stdout.trim(), url);
@@ -157,7 +166,10 @@ fn a_home_too_deep_for_a_socket_path_still_works() {
 #[test]
 fn db_start_and_stop_refuse_when_a_url_is_configured() {
     let run = gsess_with(
-        &[("DATABASE_URL", "postgresql://x@localhost/x?host=/nonexistent")],
+        &[(
+            "DATABASE_URL",
+            "postgresql://x@localhost/x?host=/nonexistent",
+        )],
         &["db", "stop"],
         None,
     );

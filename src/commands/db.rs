@@ -41,7 +41,10 @@ impl View for StatusView {
         } else {
             format!("{} (run `gsess db migrate`)", self.migrations_pending.len())
         };
-        out.field("migrations", format!("{} applied, pending: {pending}", self.migrations_applied))
+        out.field(
+            "migrations",
+            format!("{} applied, pending: {pending}", self.migrations_applied),
+        )
     }
 }
 
@@ -145,7 +148,10 @@ async fn start(app: &mut App) -> Result<()> {
     let was_running = cluster.is_running();
     db::connect(&Target::Embedded(cluster.clone()), app.timeouts()).await?;
     let message = if was_running {
-        format!("the embedded database is already running ({})", cluster.home.display())
+        format!(
+            "the embedded database is already running ({})",
+            cluster.home.display()
+        )
     } else {
         format!("started the embedded database ({})", cluster.home.display())
     };

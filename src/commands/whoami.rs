@@ -18,10 +18,15 @@ pub struct WhoamiView {
 impl View for WhoamiView {
     fn render(&self, out: &mut Human<'_>) -> io::Result<()> {
         out.field("login", &self.login)?;
-        out.field("name", self.name.as_deref().unwrap_or("(not in the users list)"))?;
+        out.field(
+            "name",
+            self.name.as_deref().unwrap_or("(not in the users list)"),
+        )?;
         out.field(
             "home facility",
-            self.home_facility.as_deref().unwrap_or("(none: list shows all facilities)"),
+            self.home_facility
+                .as_deref()
+                .unwrap_or("(none: list shows all facilities)"),
         )?;
         let scopes = if self.scopes.is_empty() {
             "(none: ask a DBA to grant one)".to_owned()

@@ -2,6 +2,7 @@
 //! that keep cron jobs from hanging, the migration gate and the scope check.
 
 pub mod errors;
+pub mod session;
 
 use crate::embedded::{self, Cluster};
 use crate::error::{Error, ExitKind, Result};
@@ -113,9 +114,10 @@ pub async fn connect(target: &Target, timeouts: Timeouts) -> Result<PgPool> {
 /// The embedded cluster holds one gsess database, created on first use.
 async fn ensure_embedded_database(cluster: &Cluster, timeouts: Timeouts) -> Result<()> {
     let options = connect_options(&cluster.url("postgres"), timeouts)?;
-    let mut conn = tokio::time::timeout(CONNECT_TIMEOUT, sqlx::PgConnection::connect_with(&options))
-        .await
-        .map_err(|_| Error::unavailable("timed out connecting to the embedded database"))??;
+    let mut conn =
+        tokio::time::timeout(CONNECT_TIMEOUT, sqlx::PgConnection::connect_with(&options))
+            .await
+            .map_err(|_| Error::unavailable("timed out connecting to the embedded database"))??;
     let exists: bool =
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
             .bind(embedded::DATABASE)
@@ -149,10 +151,9 @@ fn unreachable_error(target: &Target, err: sqlx::Error) -> Error {
         Target::Embedded(cluster) => format!("the embedded database ({})", cluster.home.display()),
     };
     match mapped.kind {
-        ExitKind::Unavailable | ExitKind::Error => Error::unavailable(format!(
-            "cannot connect to {place}: {}",
-            mapped.message
-        )),
+        ExitKind::Unavailable | ExitKind::Error => {
+            Error::unavailable(format!("cannot connect to {place}: {}", mapped.message))
+        }
         _ => mapped,
     }
 }

@@ -1,6 +1,8 @@
 //! Rendering: commands return view structs; this prints them as a table on a terminal,
 //! plain text otherwise, or one JSON document with `--json`. Database rows never get here.
 
+pub mod session;
+
 use crate::cli::ColorChoice;
 use crate::error::Result;
 use comfy_table::{presets, Cell, Color, ContentArrangement, Table};
@@ -105,6 +107,38 @@ impl Output {
                 color: self.color,
             };
             view.render(&mut human)
+        };
+        match written.and_then(|_| lock.flush()) {
+            Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(err.into()),
+            _ => Ok(()),
+        }
+    }
+
+    /// One document per line (NDJSON) for `--watch`: a stream scripts can read as it comes.
+    pub fn emit_line<V: View>(&self, view: &V) -> Result<()> {
+        let stdout = io::stdout();
+        let mut lock = stdout.lock();
+        let written = if self.json {
+            serde_json::to_writer(&mut lock, view)
+                .map_err(io::Error::from)
+                .and_then(|_| writeln!(lock))
+        } else {
+            // On a terminal each rendering replaces the last; in a pipe they follow each other.
+            let clear = if self.stdout_terminal {
+                "\x1b[2J\x1b[H"
+            } else {
+                ""
+            };
+            write!(lock, "{clear}")
+                .and_then(|_| {
+                    let mut human = Human {
+                        writer: &mut lock,
+                        terminal: self.stdout_terminal,
+                        color: self.color,
+                    };
+                    view.render(&mut human)
+                })
+                .and_then(|_| writeln!(lock))
         };
         match written.and_then(|_| lock.flush()) {
             Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(err.into()),

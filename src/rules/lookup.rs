@@ -19,7 +19,7 @@ pub struct RuleScope {
 impl RuleScope {
     /// Both ends inclusive: a rule ending on the session's date still prices it.
     pub fn in_effect_on(&self, date: NaiveDate) -> bool {
-        self.start.map_or(true, |start| start <= date) && self.end.map_or(true, |end| date <= end)
+        self.start.is_none_or(|start| start <= date) && self.end.is_none_or(|end| date <= end)
     }
 }
 
@@ -54,7 +54,7 @@ pub fn select_rules<'a, T: RuleRow>(
             row.scope()
                 .group_type
                 .as_deref()
-                .map_or(true, |gt| gt == group_type)
+                .is_none_or(|gt| gt == group_type)
         })
         .partition(|row| row.scope().group_type.is_some());
     if specific.is_empty() {

@@ -9,6 +9,7 @@ mod codes;
 
 pub mod attendance;
 pub mod bands;
+pub mod coverage;
 pub mod facts;
 pub mod issues;
 pub mod lookup;
