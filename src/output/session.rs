@@ -79,8 +79,14 @@ pub struct SessionSummary {
 impl SessionSummary {
     pub fn of(record: &SessionRecord) -> SessionSummary {
         let tz = record.tz();
-        let mut supervisors: Vec<String> = record.supervisors.iter().map(|s| s.name()).collect();
-        supervisors.dedup();
+        // Deduplicated in first-seen order, as `list` does.
+        let mut seen = std::collections::HashSet::new();
+        let supervisors: Vec<String> = record
+            .supervisors
+            .iter()
+            .map(|s| s.name())
+            .filter(|name| seen.insert(name.clone()))
+            .collect();
         SessionSummary {
             id: record.id,
             external_id: record.external_id.clone(),
