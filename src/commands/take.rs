@@ -1,9 +1,490 @@
-//! Placeholder until `gsess take` lands.
+//! `gsess take SESSION`: the roll call on a terminal. Pick a participant or supervisor, pick
+//! one of its legal next states, see the change and the recomputed preview, repeat; on
+//! "done", offer to mark whatever is still SCHEDULED (roster and supervisor rows) ABSENT.
+//!
+//! Every change goes through `mark`'s code path (one transaction, rows locked and judged on
+//! what they hold under the lock), so a concurrent writer is seen, never overwritten blindly.
+//! The menus are computed by pure functions ([`menu_entries`], [`finalize_plan`]) tested
+//! without a terminal; only [`run`] talks to dialoguer. Without a terminal it refuses (exit 7).
 
 use crate::app::App;
 use crate::cli::SessionArg;
-use crate::error::{Error, Result};
+use crate::commands::mark::mark;
+use crate::db::attendance::{self, RowIds, RowKind, Selection};
+use crate::db::session::{self, SessionRecord};
+use crate::db::Scope;
+use crate::error::{Error, ExitKind, Result};
+use crate::output::session::ShowView;
+use crate::output::View;
+use crate::rules::preview::evaluate_session;
+use crate::rules::AttendanceStatus;
+use sqlx::PgPool;
+use std::io::IsTerminal;
 
-pub async fn run(_app: &mut App, _args: &SessionArg) -> Result<()> {
-    Err(Error::internal("gsess take is not built yet"))
+/// The last item of the row menu.
+pub const DONE: &str = "done";
+/// The last item of a status menu.
+pub const BACK: &str = "(back)";
+
+/// One row of the roll call: who, where it stands, where it may go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MenuEntry {
+    pub kind: RowKind,
+    pub row_id: i64,
+    /// The MRN of a participant, the NPI of a supervisor.
+    pub key: String,
+    pub name: String,
+    pub status: AttendanceStatus,
+    /// The legal next states (SPEC §1.2), in the rules' order.
+    pub next: Vec<AttendanceStatus>,
+}
+
+impl MenuEntry {
+    /// `Ana Lopez · M001 · SCHEDULED`, `Supervisor Dana Reyes · NPI 1245319599 · LATE`
+    pub fn label(&self) -> String {
+        match self.kind {
+            RowKind::Participant => format!("{} · {} · {}", self.name, self.key, self.status),
+            RowKind::Supervisor => {
+                format!(
+                    "Supervisor {} · NPI {} · {}",
+                    self.name, self.key, self.status
+                )
+            }
+        }
+    }
+
+    /// The question of the status menu.
+    pub fn question(&self) -> String {
+        format!("{} is {}: mark as", self.label_short(), self.status)
+    }
+
+    fn label_short(&self) -> String {
+        match self.kind {
+            RowKind::Participant => format!("{} ({})", self.name, self.key),
+            RowKind::Supervisor => format!("Supervisor {} ({})", self.name, self.key),
+        }
+    }
+
+    /// The status menu: the legal next states, then "(back)".
+    pub fn status_items(&self) -> Vec<String> {
+        self.next
+            .iter()
+            .map(|s| s.as_str().to_owned())
+            .chain([BACK.to_owned()])
+            .collect()
+    }
+
+    /// What `mark` is asked to change for this row: it, named, so its transition is judged.
+    pub fn selection(&self) -> Selection {
+        match self.kind {
+            RowKind::Participant => Selection {
+                mrns: vec![self.key.clone()],
+                ..Selection::default()
+            },
+            RowKind::Supervisor => Selection {
+                npis: vec![self.key.clone()],
+                ..Selection::default()
+            },
+        }
+    }
+}
+
+/// The rows of the roll call: the roster in roster order, then the supervisors.
+pub fn menu_entries(record: &SessionRecord) -> Vec<MenuEntry> {
+    let roster = record.roster.iter().map(|r| MenuEntry {
+        kind: RowKind::Participant,
+        row_id: r.row_id,
+        key: r.mrn.clone(),
+        name: r.name(),
+        status: r.status,
+        next: r.status.allowed_next().to_vec(),
+    });
+    let supervisors = record.supervisors.iter().map(|s| MenuEntry {
+        kind: RowKind::Supervisor,
+        row_id: s.row_id,
+        key: s.npi.clone(),
+        name: s.name(),
+        status: s.status,
+        next: s.status.allowed_next().to_vec(),
+    });
+    roster.chain(supervisors).collect()
+}
+
+/// The row menu: one item per entry, then "done".
+pub fn row_items(entries: &[MenuEntry]) -> Vec<String> {
+    entries
+        .iter()
+        .map(MenuEntry::label)
+        .chain([DONE.to_owned()])
+        .collect()
+}
+
+/// What a choice in a menu means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice {
+    /// Mark this entry with this status.
+    Mark(usize, AttendanceStatus),
+    /// Back to the row menu.
+    Back,
+    /// Done: on to the closing finalize.
+    Done,
+}
+
+/// The row menu's answer (`None`: Esc or q) as a step of the loop.
+pub fn choose_row(entries: &[MenuEntry], picked: Option<usize>) -> Option<usize> {
+    picked.filter(|&i| i < entries.len())
+}
+
+/// The status menu's answer for an entry (`None`: Esc or q, which go back).
+pub fn choose_status(entries: &[MenuEntry], row: usize, picked: Option<usize>) -> Choice {
+    match (entries.get(row), picked) {
+        (Some(entry), Some(i)) if i < entry.next.len() => Choice::Mark(row, entry.next[i]),
+        _ => Choice::Back,
+    }
+}
+
+/// What the closing finalize would change: every row still SCHEDULED, roster and
+/// supervisors, marked ABSENT — exactly these rows, and each only if still SCHEDULED then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FinalizePlan {
+    pub rows: Vec<MenuEntry>,
+}
+
+pub fn finalize_plan(record: &SessionRecord) -> FinalizePlan {
+    FinalizePlan {
+        rows: menu_entries(record)
+            .into_iter()
+            .filter(|e| e.status == AttendanceStatus::Scheduled)
+            .collect(),
+    }
+}
+
+impl FinalizePlan {
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn ids(&self) -> RowIds {
+        let of = |kind| {
+            self.rows
+                .iter()
+                .filter(|e| e.kind == kind)
+                .map(|e| e.row_id)
+                .collect()
+        };
+        RowIds {
+            participants: of(RowKind::Participant),
+            supervisors: of(RowKind::Supervisor),
+        }
+    }
+
+    /// The rows listed: `M003 (Cleo Park), Supervisor Dana Reyes (1245319599)`.
+    pub fn describe(&self) -> String {
+        self.rows
+            .iter()
+            .map(MenuEntry::label_short)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    pub fn question(&self) -> String {
+        format!(
+            "Mark the {} row(s) still SCHEDULED ABSENT ({})?",
+            self.rows.len(),
+            self.describe()
+        )
+    }
+
+    /// The mark that applies it: these ids, each only if still SCHEDULED.
+    pub fn selection(&self) -> Selection {
+        Selection {
+            if_scheduled: self.ids(),
+            ..Selection::default()
+        }
+    }
+}
+
+fn no_terminal() -> Error {
+    Error::new(
+        ExitKind::ConfirmationRequired,
+        "`gsess take` is an interactive roll call and needs a terminal (stdin and stderr); \
+         without one, use `gsess mark SESSION STATUS MRN... [--supervisor NPI]` \
+         (and `gsess finalize SESSION --yes` for the rows left SCHEDULED)",
+    )
+}
+
+fn prompt_error(err: dialoguer::Error) -> Error {
+    Error::new(ExitKind::ConfirmationRequired, format!("no answer: {err}"))
+}
+
+/// A blocking prompt, off the async workers.
+fn blocking<T>(prompt: impl FnOnce() -> dialoguer::Result<T>) -> Result<T> {
+    tokio::task::block_in_place(prompt).map_err(prompt_error)
+}
+
+fn select(prompt: &str, items: &[String]) -> Result<Option<usize>> {
+    blocking(|| {
+        dialoguer::Select::new()
+            .with_prompt(prompt)
+            .items(items)
+            .default(0)
+            .interact_opt()
+    })
+}
+
+pub async fn run(app: &mut App, args: &SessionArg) -> Result<()> {
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return Err(no_terminal());
+    }
+    let pool = app.pool_with_scope(Scope::AttendanceWrite).await?;
+    let id = args.session;
+    let mut record = session::load_session(&pool, id).await?;
+    if record.has_claim {
+        return Err(attendance::locked(id));
+    }
+    show(
+        app,
+        &ShowView::of(&record, evaluate_session(&record.facts())),
+    )?;
+
+    loop {
+        let entries = menu_entries(&record);
+        let picked = select("Pick a row to mark", &row_items(&entries))?;
+        let Some(row) = choose_row(&entries, picked) else {
+            break;
+        };
+        let entry = &entries[row];
+        let picked = select(&entry.question(), &entry.status_items())?;
+        let Choice::Mark(_, to) = choose_status(&entries, row, picked) else {
+            continue;
+        };
+        record = match apply(app, &pool, id, to, &entry.selection()).await? {
+            Some(fresh) => fresh,
+            None => session::load_session(&pool, id).await?,
+        };
+    }
+
+    let plan = finalize_plan(&record);
+    if plan.is_empty() {
+        app.out
+            .note("Every row has its attendance: nothing is left SCHEDULED.");
+        return Ok(());
+    }
+    let agreed = app.global.yes
+        || blocking(|| {
+            dialoguer::Confirm::new()
+                .with_prompt(plan.question())
+                .default(false)
+                .interact()
+        })?;
+    if !agreed {
+        app.out.note(format!(
+            "Left {} row(s) SCHEDULED: {}. `gsess finalize {id}` marks them ABSENT later.",
+            plan.rows.len(),
+            plan.describe()
+        ));
+        return Ok(());
+    }
+    match mark(&pool, id, AttendanceStatus::Absent, &plan.selection()).await {
+        Ok((view, _)) => show(app, &view),
+        // Only rows still SCHEDULED are taken: someone else decided all of them meanwhile.
+        Err(err) if err.kind == ExitKind::InvalidInput => {
+            app.out
+                .note(format!("Nothing marked ABSENT: {}", err.message));
+            Ok(())
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// One change through `mark`'s path, then its answer. A refusal caused by someone else's
+/// change meanwhile (the row moved, left, or was decided) is shown and the roll call goes on;
+/// anything else (the session got locked, the database went away) ends it.
+async fn apply(
+    app: &App,
+    pool: &PgPool,
+    id: i64,
+    to: AttendanceStatus,
+    selection: &Selection,
+) -> Result<Option<SessionRecord>> {
+    match mark(pool, id, to, selection).await {
+        Ok((view, record)) => {
+            show(app, &view)?;
+            Ok(Some(record))
+        }
+        Err(err)
+            if matches!(
+                err.kind,
+                ExitKind::IllegalTransition | ExitKind::NotFound | ExitKind::InvalidInput
+            ) =>
+        {
+            app.out
+                .note(format!("{} (the roll call goes on)", err.message));
+            Ok(None)
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// Each step's answer: a document per line with `--json`, the rendering otherwise.
+fn show<V: View>(app: &App, view: &V) -> Result<()> {
+    if app.out.json {
+        app.out.emit_line(view)
+    } else {
+        app.out.emit(view)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use AttendanceStatus::*;
+
+    /// A session with three participants (SCHEDULED, ATTENDED, ABSENT) and two supervisors
+    /// (SCHEDULED, LATE).
+    fn record() -> SessionRecord {
+        let member = |row: i64, mrn: &str, first: &str, status: &str| {
+            json!({"row_id": row, "member_id": row, "mrn": mrn, "first_name": first,
+                   "last_name": "Doe", "status": status, "has_diagnosis": true, "policies": []})
+        };
+        let supervisor = |row: i64, npi: &str, first: &str, status: &str| {
+            json!({"row_id": row, "provider_id": row, "npi": npi, "first_name": first,
+                   "last_name": "Roe", "status": status, "source": "ASSIGNMENT",
+                   "assignment_id": null, "linked_mrn": null, "assignment_start": null,
+                   "assignment_end": null})
+        };
+        serde_json::from_value(json!({
+            "id": 7, "facility_id": 1, "external_id": null, "facility": "NORTH",
+            "facility_name": "North", "timezone": "America/Los_Angeles", "facility_state": "OR",
+            "billing_npi": "1234567893", "group_type": "DBT", "group_type_name": "DBT",
+            "starts_at": "2026-11-27T22:00:00Z", "ends_at": "2026-11-27T23:30:00Z",
+            "local_date": "2026-11-27", "place_of_service": null, "source": "FEED",
+            "attendance_version": 0, "has_claim": false, "billed": false,
+            "roster": [member(11, "M001", "Ana", "SCHEDULED"), member(12, "M002", "Ben", "ATTENDED"),
+                       member(13, "M003", "Cy", "ABSENT")],
+            "supervisors": [supervisor(21, "1245319599", "Dana", "SCHEDULED"),
+                            supervisor(22, "1679576722", "Lee", "LATE")],
+            "supervision_rules": [], "size_bands": [], "acceptances": []
+        }))
+        .expect("a session record")
+    }
+
+    #[test]
+    fn the_menu_lists_the_roster_then_the_supervisors_with_their_legal_next_states() {
+        let entries = menu_entries(&record());
+        let summary: Vec<(RowKind, &str, AttendanceStatus, Vec<AttendanceStatus>)> = entries
+            .iter()
+            .map(|e| (e.kind, e.key.as_str(), e.status, e.next.clone()))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                (
+                    RowKind::Participant,
+                    "M001",
+                    Scheduled,
+                    vec![Attended, Absent, Late]
+                ),
+                (RowKind::Participant, "M002", Attended, vec![Absent, Late]),
+                (RowKind::Participant, "M003", Absent, vec![Attended, Late]),
+                (
+                    RowKind::Supervisor,
+                    "1245319599",
+                    Scheduled,
+                    vec![Attended, Absent, Late]
+                ),
+                (
+                    RowKind::Supervisor,
+                    "1679576722",
+                    Late,
+                    vec![Attended, Absent]
+                ),
+            ]
+        );
+        // Nothing ever goes back to SCHEDULED, and no row is offered its own status.
+        for entry in &entries {
+            assert!(!entry.next.contains(&Scheduled) && !entry.next.contains(&entry.status));
+        }
+    }
+
+    #[test]
+    fn labels_name_the_person_the_mrn_or_npi_and_the_status() {
+        let entries = menu_entries(&record());
+        let items = row_items(&entries);
+        assert_eq!(items[0], "Ana Doe · M001 · SCHEDULED");
+        assert_eq!(items[4], "Supervisor Lee Roe · NPI 1679576722 · LATE");
+        assert_eq!(items.last().map(String::as_str), Some(DONE));
+        assert_eq!(items.len(), entries.len() + 1);
+        assert_eq!(entries[1].status_items(), ["ABSENT", "LATE", BACK]);
+        assert_eq!(entries[1].question(), "Ben Doe (M002) is ATTENDED: mark as");
+    }
+
+    #[test]
+    fn choices_map_to_marks_back_and_done() {
+        let entries = menu_entries(&record());
+        assert_eq!(choose_row(&entries, Some(0)), Some(0));
+        assert_eq!(choose_row(&entries, Some(entries.len())), None, "done");
+        assert_eq!(choose_row(&entries, None), None, "Esc ends the loop");
+        assert_eq!(
+            choose_status(&entries, 0, Some(0)),
+            Choice::Mark(0, Attended)
+        );
+        assert_eq!(choose_status(&entries, 4, Some(1)), Choice::Mark(4, Absent));
+        assert_eq!(choose_status(&entries, 1, Some(2)), Choice::Back, "(back)");
+        assert_eq!(
+            choose_status(&entries, 1, None),
+            Choice::Back,
+            "Esc goes back"
+        );
+    }
+
+    #[test]
+    fn an_entry_is_marked_by_naming_it_so_its_transition_is_judged() {
+        let entries = menu_entries(&record());
+        let participant = entries[2].selection();
+        assert_eq!(participant.mrns, ["M003"]);
+        assert!(participant.npis.is_empty() && !participant.all_scheduled);
+        let supervisor = entries[3].selection();
+        assert_eq!(supervisor.npis, ["1245319599"]);
+        assert!(supervisor.mrns.is_empty() && supervisor.if_scheduled.is_empty());
+    }
+
+    #[test]
+    fn finalize_would_mark_exactly_the_scheduled_roster_and_supervisor_rows() {
+        let plan = finalize_plan(&record());
+        assert_eq!(
+            plan.ids(),
+            RowIds {
+                participants: vec![11],
+                supervisors: vec![21]
+            }
+        );
+        assert_eq!(
+            plan.describe(),
+            "Ana Doe (M001), Supervisor Dana Roe (1245319599)"
+        );
+        assert!(plan
+            .question()
+            .starts_with("Mark the 2 row(s) still SCHEDULED ABSENT"));
+        let selection = plan.selection();
+        assert_eq!(selection.if_scheduled, plan.ids());
+        assert!(selection.mrns.is_empty() && selection.npis.is_empty());
+        assert!(
+            !selection.all_scheduled,
+            "only the rows listed, not whatever is SCHEDULED then"
+        );
+    }
+
+    #[test]
+    fn nothing_to_finalize_when_every_row_is_decided() {
+        let mut record = record();
+        for row in &mut record.roster {
+            row.status = Attended;
+        }
+        for row in &mut record.supervisors {
+            row.status = Late;
+        }
+        assert!(finalize_plan(&record).is_empty());
+    }
 }
