@@ -15,6 +15,7 @@ pub mod embedded;
 pub mod error;
 pub mod output;
 pub mod rules;
+pub mod time;
 
 use app::App;
 use cli::{Cli, Command};

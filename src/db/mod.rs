@@ -1,7 +1,11 @@
 //! The database: where it is (a URL or the embedded cluster), connecting with the timeouts
 //! that keep cron jobs from hanging, the migration gate and the scope check.
 
+pub mod attendance;
 pub mod errors;
+pub mod facilities;
+pub mod finalize;
+pub mod list;
 pub mod session;
 
 use crate::embedded::{self, Cluster};

@@ -1,6 +1,7 @@
 //! Rendering: commands return view structs; this prints them as a table on a terminal,
 //! plain text otherwise, or one JSON document with `--json`. Database rows never get here.
 
+pub mod attendance;
 pub mod session;
 
 use crate::cli::ColorChoice;

@@ -28,7 +28,12 @@ fn harness() -> &'static Harness {
     HARNESS.get_or_init(|| {
         let home = PathBuf::from(format!("/tmp/gsess-test-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&home);
-        let cluster = Cluster::at(home).expect("PostgreSQL server binaries for the tests");
+        let mut cluster = Cluster::at(home).expect("PostgreSQL server binaries for the tests");
+        // Lets a test count the statements a command sent (bulk work must be set-based).
+        cluster.extra_settings = vec![
+            "shared_preload_libraries = 'pg_stat_statements'".to_owned(),
+            "pg_stat_statements.track = 'top'".to_owned(),
+        ];
         cluster.ensure_running().expect("start the test cluster");
         // SAFETY: registering a plain extern "C" function with no preconditions.
         unsafe { libc::atexit(stop_cluster) };
@@ -340,5 +345,317 @@ impl TestDb {
             }
             payloads
         })
+    }
+}
+
+// --- Statement counts (appended for tests/finalize.rs) -------------------------------------
+
+impl TestDb {
+    /// Start counting the statements sent to this database: installs pg_stat_statements here
+    /// (the test cluster preloads it, track = top) and resets this database's counters only,
+    /// so tests running in parallel in other databases are not disturbed.
+    pub fn reset_statement_counts(&self) {
+        self.sql(
+            "CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
+             SELECT pg_stat_statements_reset(0, (SELECT oid FROM pg_database
+                                                  WHERE datname = current_database()), 0);",
+        );
+    }
+
+    /// Top-level statements `login` executed in this database since the last reset (the sum
+    /// of pg_stat_statements `calls`); the test's own superuser queries are not counted.
+    pub fn statements_executed_by(&self, login: &str) -> i64 {
+        self.scalar(&format!(
+            "SELECT coalesce(sum(calls), 0)::bigint FROM pg_stat_statements
+              WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                AND userid = (SELECT oid FROM pg_roles WHERE rolname = '{login}')"
+        ))
+    }
+
+    /// The statements `login` executed since the last reset, most called first (for a
+    /// failing assertion's message).
+    pub fn statements_listing(&self, login: &str) -> String {
+        let rows = self.rows(&format!(
+            "SELECT calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 100) AS query
+               FROM pg_stat_statements
+              WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                AND userid = (SELECT oid FROM pg_roles WHERE rolname = '{login}')
+              ORDER BY calls DESC, query"
+        ));
+        rows.iter()
+            .map(|r| format!("{:>5}  {}", r["calls"], r["query"].as_str().unwrap_or("")))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+// --- Concurrent writers (appended for tests/mark.rs, tests/roster.rs, tests/take.rs) -------
+
+/// A gsess process started and not yet waited for.
+pub struct Pending {
+    command: String,
+    child: std::process::Child,
+}
+
+impl Pending {
+    /// Wait for it to exit and collect what it printed.
+    pub fn finish(self) -> Run {
+        let output = self.child.wait_with_output().expect("wait for gsess");
+        Run {
+            command: self.command,
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+impl TestDb {
+    /// Start `gsess` as a login without waiting for it (stdin is not a terminal).
+    pub fn spawn_gsess_as(&self, login: &str, args: &[&str]) -> Pending {
+        let child = Command::new(env!("CARGO_BIN_EXE_gsess"))
+            .args(args)
+            .env_remove("GSESS_HOME")
+            .env("DATABASE_URL", self.url_as(login))
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn gsess");
+        Pending {
+            command: format!("gsess {}", args.join(" ")),
+            child,
+        }
+    }
+
+    /// Run `f` while `sql` (e.g. `SELECT … FOR UPDATE`) holds a transaction open on a
+    /// dedicated superuser connection; commit once `f` returns, and return what `f` returned.
+    pub fn holding<R>(&self, sql: &str, f: impl FnOnce() -> R) -> R {
+        let h = harness();
+        let url = self.url();
+        let _context = h.runtime.enter();
+        let mut conn = h.runtime.block_on(async {
+            let mut conn = connect(&url).await;
+            exec(&mut conn, "BEGIN").await;
+            exec(&mut conn, sql).await;
+            conn
+        });
+        let result = f();
+        h.runtime.block_on(async {
+            exec(&mut conn, "COMMIT").await;
+            let _ = conn.close().await;
+        });
+        result
+    }
+
+    /// Wait (up to 30 s) until at least `n` gsess connections to this database are waiting on
+    /// a lock (`pg_stat_activity.wait_event_type = 'Lock'`), proving the writers overlap.
+    #[track_caller]
+    pub fn wait_for_gsess_lock_waiters(&self, n: i64) {
+        let sql = format!(
+            "SELECT count(*) FROM pg_stat_activity
+              WHERE datname = '{}' AND application_name = 'gsess' AND wait_event_type = 'Lock'",
+            self.name
+        );
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let waiting: i64 = self.scalar(&sql);
+            if waiting >= n {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "only {waiting} of {n} gsess connections ever waited on a lock"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+    }
+}
+
+// --- Plain text results (appended for tests/list.rs) ---------------------------------------
+
+impl TestDb {
+    /// Run SQL (several statements allowed, e.g. `SET …; PREPARE …; EXPLAIN EXECUTE …`) as the
+    /// superuser on one connection; the first column of every row any statement returned,
+    /// as text, in order.
+    pub fn texts(&self, sql: &str) -> Vec<String> {
+        use sqlx::Row;
+        let h = harness();
+        h.runtime.block_on(async {
+            let mut conn = connect(&self.url()).await;
+            let rows = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+                .fetch_all(&mut conn)
+                .await
+                .unwrap_or_else(|e| panic!("SQL failed: {e}\n{sql}"));
+            let _ = conn.close().await;
+            rows.iter()
+                .map(|row| row.try_get::<String, _>(0).expect("a text column"))
+                .collect()
+        })
+    }
+}
+
+// --- A group session to mark (appended for tests/mark.rs, tests/roster.rs, tests/take.rs) --
+
+/// Dana Reyes: SUPERVISING assignment to M001.
+pub const ROLL_CALL_DANA: &str = "1245319599";
+/// Lee Park: SUPERVISING assignment to M004 (not on the roster at first).
+pub const ROLL_CALL_LEE: &str = "1679576722";
+/// Sam Ortiz: no assignment at all (a substitute).
+pub const ROLL_CALL_SAM: &str = "1111111112";
+
+/// An Oregon DBT session `RC-1` with M001, M002, M003 on the roster (in that order); M004 and
+/// M005 exist but are not on it. ORMCD covers everyone: 90853 for 2–4 billable, 6 per
+/// supervisor.
+pub fn roll_call_dataset() -> Value {
+    let member = |mrn: &str, first: &str, last: &str| {
+        serde_json::json!({"mrn": mrn, "first_name": first, "last_name": last,
+                           "birth_date": "2001-02-03", "sex": "F", "diagnosis_codes": ["F33.1"]})
+    };
+    let coverage = |mrn: &str| {
+        serde_json::json!({"member": mrn, "payer": "ORMCD", "priority": 1,
+                           "subscriber_id": format!("OR-{mrn}"), "start": "2026-01-01"})
+    };
+    let supervising = |npi: &str, mrn: &str| {
+        serde_json::json!({"provider": npi, "member": mrn, "role": "SUPERVISING",
+                           "start": "2026-01-01"})
+    };
+    serde_json::json!({
+        "facilities": [{"code": "NORTH", "name": "North Clinic", "state": "OR",
+                        "timezone": "America/Los_Angeles", "npi": "1234567893",
+                        "tax_id": "931234567",
+                        "address": {"line1": "1 Main St", "city": "Portland", "state": "OR",
+                                    "zip": "972011234"}}],
+        "payers": [{"code": "ORMCD", "name": "Oregon Medicaid", "payer_id": "ORDHS"}],
+        "group_types": [{"code": "DBT", "name": "DBT skills group"}],
+        "supervision_rules": [{"payer": "ORMCD", "state": "OR", "max_per_supervisor": 6,
+                               "start": "2026-01-01"}],
+        "size_bands": [{"payer": "ORMCD", "state": "OR", "min": 2, "max": 4,
+                        "procedure_code": "90853", "modifiers": ["HQ"], "rate": "45.00",
+                        "start": "2026-01-01"}],
+        "providers": [
+            {"npi": ROLL_CALL_DANA, "first_name": "Dana", "last_name": "Reyes"},
+            {"npi": ROLL_CALL_LEE, "first_name": "Lee", "last_name": "Park"},
+            {"npi": ROLL_CALL_SAM, "first_name": "Sam", "last_name": "Ortiz"}
+        ],
+        "members": [member("M001", "Ana", "Lopez"), member("M002", "Ben", "Kim"),
+                    member("M003", "Cleo", "Park"), member("M004", "Dev", "Shah"),
+                    member("M005", "Eve", "Stone")],
+        "coverages": [coverage("M001"), coverage("M002"), coverage("M003"), coverage("M004"),
+                      coverage("M005")],
+        "staff_assignments": [supervising(ROLL_CALL_DANA, "M001"),
+                              supervising(ROLL_CALL_LEE, "M004")],
+        "sessions": [{"external_id": "RC-1", "facility": "NORTH", "group_type": "DBT",
+                      "starts_at": "2026-11-27T14:00:00-08:00",
+                      "ends_at": "2026-11-27T15:30:00-08:00",
+                      "participants": ["M001", "M002", "M003"]}]
+    })
+}
+
+impl TestDb {
+    /// Import [`roll_call_dataset`] and return the session's id.
+    pub fn seed_roll_call(&self) -> i64 {
+        self.gsess_stdin(&["import", "-"], &roll_call_dataset().to_string())
+            .success();
+        self.scalar("SELECT id FROM group_session WHERE external_id = 'RC-1'")
+    }
+
+    /// Lock a session as a billing run would: a claim for its first roster member.
+    pub fn lock_roll_call(&self, session: i64) {
+        self.sql(&format!(
+            "INSERT INTO claim (facility_id, session_id, member_id, payer_id, coverage_id,
+                                frequency_code, claim_control_number, amount)
+             SELECT p.facility_id, p.session_id, p.member_id, c.payer_id, c.id, '1',
+                    'RC-{session}', 45.00
+               FROM session_participant p JOIN coverage_policy c ON c.member_id = p.member_id
+              WHERE p.session_id = {session}
+              ORDER BY p.id LIMIT 1"
+        ));
+    }
+
+    /// A roster row's status, by MRN (`None` when not on the roster).
+    pub fn roster_status(&self, session: i64, mrn: &str) -> Option<String> {
+        self.scalar(&format!(
+            "SELECT (SELECT p.status::text FROM session_participant p JOIN member m ON m.id = p.member_id
+                      WHERE p.session_id = {session} AND m.mrn = '{mrn}')"
+        ))
+    }
+
+    /// A supervisor row's status, by NPI (`None` when not a supervisor of the session).
+    pub fn supervisor_status(&self, session: i64, npi: &str) -> Option<String> {
+        self.scalar(&format!(
+            "SELECT (SELECT x.status::text FROM session_supervisor x JOIN provider v ON v.id = x.provider_id
+                      WHERE x.session_id = {session} AND v.npi = '{npi}')"
+        ))
+    }
+
+    /// Set a roster row's status as the superuser (through the trigger: legal steps only).
+    pub fn set_roster_status(&self, session: i64, mrn: &str, status: &str) {
+        self.sql(&format!(
+            "UPDATE session_participant p SET status = '{status}' FROM member m
+              WHERE m.id = p.member_id AND p.session_id = {session} AND m.mrn = '{mrn}'"
+        ));
+    }
+}
+
+/// A superuser transaction a test keeps open across other steps (see [`TestDb::begin_held`]).
+pub struct Held {
+    conn: Option<PgConnection>,
+}
+
+impl TestDb {
+    /// Open a superuser transaction on a dedicated connection and run `sql` in it; the
+    /// transaction stays open (holding its locks) until [`Held::commit`] or drop (rollback).
+    pub fn begin_held(&self, sql: &str) -> Held {
+        let h = harness();
+        let url = self.url();
+        let conn = h.runtime.block_on(async {
+            let mut conn = connect(&url).await;
+            exec(&mut conn, "BEGIN").await;
+            exec(&mut conn, sql).await;
+            conn
+        });
+        Held { conn: Some(conn) }
+    }
+}
+
+impl Held {
+    /// Run more SQL in the held transaction; returns the database's refusal if any.
+    pub fn exec(&mut self, sql: &str) -> Result<(), DbError> {
+        let conn = self.conn.as_mut().expect("an open transaction");
+        harness().runtime.block_on(async {
+            match sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(conn)
+                .await
+            {
+                Ok(_) => Ok(()),
+                Err(sqlx::Error::Database(db)) => Err(DbError {
+                    sqlstate: db.code().map(|c| c.into_owned()).unwrap_or_default(),
+                    message: db.message().to_owned(),
+                }),
+                Err(other) => panic!("unexpected error: {other}"),
+            }
+        })
+    }
+
+    pub fn commit(mut self) {
+        let mut conn = self.conn.take().expect("an open transaction");
+        harness().runtime.block_on(async {
+            exec(&mut conn, "COMMIT").await;
+            let _ = conn.close().await;
+        });
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            // Closing rolls back; keep the runtime's context entered for the connection's drop.
+            let h = harness();
+            h.runtime.block_on(async {
+                let _ = conn.close().await;
+            });
+        }
     }
 }

@@ -1,0 +1,270 @@
+//! `finalize` in SQL: the plan (every candidate session with its still-SCHEDULED roster and
+//! supervisor rows, read in one statement) and the apply (one statement per batch of
+//! sessions, marking exactly the listed rows ABSENT, only while they are still SCHEDULED
+//! and only on sessions that are still unlocked).
+//!
+//! Set-based on purpose: the attendance triggers audit, bump versions and NOTIFY per
+//! statement, so finalizing 10,000 sessions costs one read plus four statements per batch
+//! (BEGIN, the audit reason, the UPDATE, COMMIT), never a statement per row or per session.
+
+use crate::error::Result;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{PgExecutor, PgPool};
+use std::time::Duration;
+
+/// Sessions per apply statement (and per transaction): large enough that 10,000 sessions
+/// take 20 round trips, small enough that one transaction never holds a whole day's
+/// session-row locks (the attendance trigger locks each touched session row).
+pub const BATCH_SESSIONS: usize = 500;
+
+/// Recorded as the reason of every audit entry the apply writes (`gsess.reason`).
+pub const AUDIT_REASON: &str = "gsess finalize";
+
+/// Which sessions a finalize looks at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    /// Named sessions, by id.
+    Sessions(Vec<i64>),
+    /// Every session whose local date (its facility's calendar) is `date`, optionally of one
+    /// facility and one group type.
+    Day {
+        date: NaiveDate,
+        facility_id: Option<i64>,
+        group_type_id: Option<i64>,
+    },
+}
+
+/// One candidate session as the plan read sees it. `started`, `ended` and `locked` are
+/// judged by the database (`now()`, one clock for everyone; a claim exists).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PlanRow {
+    pub id: i64,
+    pub facility_id: i64,
+    pub facility: String,
+    pub timezone: String,
+    pub group_type: String,
+    pub local_date: NaiveDate,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub started: bool,
+    pub ended: bool,
+    pub locked: bool,
+    /// Still-SCHEDULED roster rows, by row id, with the member's MRN (same order).
+    pub roster_ids: Vec<i64>,
+    pub roster_mrns: Vec<String>,
+    /// Still-SCHEDULED supervisor rows, by row id, with the provider's NPI (same order).
+    pub supervisor_ids: Vec<i64>,
+    pub supervisor_npis: Vec<String>,
+}
+
+impl PlanRow {
+    pub fn scheduled_count(&self) -> usize {
+        self.roster_ids.len() + self.supervisor_ids.len()
+    }
+}
+
+/// The plan statement for a given WHERE clause (two forms, so each gets its own index path).
+macro_rules! plan_sql {
+    ($filter:literal) => {
+        concat!(
+            r#"
+SELECT s.id, s.facility_id, f.code AS facility, f.timezone, t.code AS group_type, s.local_date,
+       s.starts_at, s.ends_at,
+       s.starts_at <= now() AS started,
+       s.ends_at <= now() AS ended,
+       EXISTS (SELECT 1 FROM claim c WHERE c.facility_id = s.facility_id AND c.session_id = s.id) AS locked,
+       r.ids AS roster_ids, r.mrns AS roster_mrns, v.ids AS supervisor_ids, v.npis AS supervisor_npis
+  FROM group_session s
+  JOIN facility f ON f.id = s.facility_id
+  JOIN group_type t ON t.id = s.group_type_id
+ CROSS JOIN LATERAL (
+        SELECT coalesce(array_agg(p.id ORDER BY p.id), '{}') AS ids,
+               coalesce(array_agg(m.mrn::text ORDER BY p.id), '{}') AS mrns
+          FROM session_participant p JOIN member m ON m.id = p.member_id
+         WHERE p.facility_id = s.facility_id AND p.session_id = s.id AND p.status = 'SCHEDULED') r
+ CROSS JOIN LATERAL (
+        SELECT coalesce(array_agg(x.id ORDER BY x.id), '{}') AS ids,
+               coalesce(array_agg(d.npi::text ORDER BY x.id), '{}') AS npis
+          FROM session_supervisor x JOIN provider d ON d.id = x.provider_id
+         WHERE x.facility_id = s.facility_id AND x.session_id = s.id AND x.status = 'SCHEDULED') v
+ WHERE "#,
+            $filter,
+            "\n ORDER BY s.id\n"
+        )
+    };
+}
+
+const PLAN_SESSIONS_SQL: &str = plan_sql!("s.id = ANY ($1::bigint[])");
+const PLAN_DAY_SQL: &str = plan_sql!(
+    "s.local_date = $1
+   AND ($2::bigint IS NULL OR s.facility_id = $2)
+   AND ($3::bigint IS NULL OR s.group_type_id = $3)"
+);
+
+/// The plan: every candidate session with its SCHEDULED rows, in one read. Named sessions
+/// that do not exist are simply absent (the caller reports them).
+pub async fn plan<'e>(
+    executor: impl PgExecutor<'e>,
+    selection: &Selection,
+) -> Result<Vec<PlanRow>> {
+    let rows = match selection {
+        Selection::Sessions(ids) => {
+            sqlx::query_as::<_, PlanRow>(PLAN_SESSIONS_SQL)
+                .bind(ids)
+                .fetch_all(executor)
+                .await?
+        }
+        Selection::Day {
+            date,
+            facility_id,
+            group_type_id,
+        } => {
+            sqlx::query_as::<_, PlanRow>(PLAN_DAY_SQL)
+                .bind(date)
+                .bind(facility_id)
+                .bind(group_type_id)
+                .fetch_all(executor)
+                .await?
+        }
+    };
+    Ok(rows)
+}
+
+/// A group type by code (`--group-type`), `None` when there is no such code.
+pub async fn group_type_id<'e>(executor: impl PgExecutor<'e>, code: &str) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM group_type WHERE code = $1")
+            .bind(code)
+            .fetch_optional(executor)
+            .await?,
+    )
+}
+
+/// The apply statement. `target` re-checks the lock with this statement's snapshot (a
+/// session claimed since the plan is left alone and reported); the two UPDATEs touch
+/// exactly the listed row ids, and only those still SCHEDULED (a row marked meanwhile is left
+/// alone: in READ COMMITTED the guard is re-evaluated on the row's newest version).
+///
+/// A claim committed after this statement's snapshot but before its row trigger takes the
+/// session-row lock is still caught: the trigger (`FOR NO KEY UPDATE` on the session, then
+/// the lock check) raises GS423 for the whole statement, and `apply_batch` retries the batch
+/// with a fresh snapshot, which then sees the claim here.
+const APPLY_SQL: &str = r#"
+WITH target AS (
+    SELECT s.facility_id, s.id,
+           EXISTS (SELECT 1 FROM claim c WHERE c.facility_id = s.facility_id AND c.session_id = s.id) AS locked
+      FROM group_session s
+     WHERE s.id = ANY ($1::bigint[])
+), roster AS (
+    UPDATE session_participant p SET status = 'ABSENT'
+      FROM target t
+     WHERE NOT t.locked
+       AND p.facility_id = t.facility_id AND p.session_id = t.id
+       AND p.id = ANY ($2::bigint[]) AND p.status = 'SCHEDULED'
+    RETURNING p.session_id, p.id
+), supervisors AS (
+    UPDATE session_supervisor x SET status = 'ABSENT'
+      FROM target t
+     WHERE NOT t.locked
+       AND x.facility_id = t.facility_id AND x.session_id = t.id
+       AND x.id = ANY ($3::bigint[]) AND x.status = 'SCHEDULED'
+    RETURNING x.session_id, x.id
+)
+SELECT 'session' AS kind, t.id AS session_id, NULL::bigint AS row_id, t.locked FROM target t
+UNION ALL
+SELECT 'roster', r.session_id, r.id, NULL FROM roster r
+UNION ALL
+SELECT 'supervisor', v.session_id, v.id, NULL FROM supervisors v
+"#;
+
+/// What one batch did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BatchOutcome {
+    /// Sessions of the batch that had a claim at apply time (nothing of them was touched).
+    pub locked: Vec<i64>,
+    /// Sessions of the batch that no longer exist.
+    pub missing: Vec<i64>,
+    /// Roster rows marked ABSENT: (session id, row id).
+    pub roster: Vec<(i64, i64)>,
+    /// Supervisor rows marked ABSENT: (session id, row id).
+    pub supervisors: Vec<(i64, i64)>,
+}
+
+/// How often a batch is retried after the trigger refused it for a claim built in between
+/// (GS423) or a deadlock with a concurrent writer; each retry sees the newer state.
+const ATTEMPTS: u32 = 4;
+
+/// Apply one batch in its own transaction: mark the listed rows of these sessions ABSENT.
+/// Rows whose session is not in `sessions` are never touched.
+pub async fn apply_batch(
+    pool: &PgPool,
+    sessions: &[i64],
+    roster_ids: &[i64],
+    supervisor_ids: &[i64],
+) -> Result<BatchOutcome> {
+    let mut attempt = 1;
+    loop {
+        match try_apply(pool, sessions, roster_ids, supervisor_ids).await {
+            Ok(outcome) => return Ok(outcome),
+            Err(err) if attempt < ATTEMPTS && retryable(&err) => {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(20 * u64::from(attempt))).await;
+            }
+            Err(err) => return Err(err.into()),
+        }
+    }
+}
+
+/// GS423: a claim was committed between this statement's snapshot and the trigger's lock;
+/// 40P01/40001: a deadlock or serialization failure with a concurrent writer.
+fn retryable(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db)
+        if matches!(db.code().as_deref(), Some(crate::db::errors::SESSION_LOCKED) | Some("40P01") | Some("40001")))
+}
+
+async fn try_apply(
+    pool: &PgPool,
+    sessions: &[i64],
+    roster_ids: &[i64],
+    supervisor_ids: &[i64],
+) -> sqlx::Result<BatchOutcome> {
+    let mut tx = pool.begin().await?;
+    // Informational: the audit trigger records it with each change.
+    sqlx::query("SELECT set_config('gsess.reason', $1, true)")
+        .bind(AUDIT_REASON)
+        .execute(&mut *tx)
+        .await?;
+    let rows: Vec<(String, i64, Option<i64>, Option<bool>)> = sqlx::query_as(APPLY_SQL)
+        .bind(sessions)
+        .bind(roster_ids)
+        .bind(supervisor_ids)
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+
+    let mut outcome = BatchOutcome::default();
+    let mut seen = Vec::with_capacity(sessions.len());
+    for (kind, session_id, row_id, locked) in rows {
+        match (kind.as_str(), row_id) {
+            ("session", _) => {
+                seen.push(session_id);
+                if locked == Some(true) {
+                    outcome.locked.push(session_id);
+                }
+            }
+            ("roster", Some(row)) => outcome.roster.push((session_id, row)),
+            ("supervisor", Some(row)) => outcome.supervisors.push((session_id, row)),
+            _ => {}
+        }
+    }
+    seen.sort_unstable();
+    outcome.missing = sessions
+        .iter()
+        .copied()
+        .filter(|id| seen.binary_search(id).is_err())
+        .collect();
+    outcome.locked.sort_unstable();
+    outcome.roster.sort_unstable();
+    outcome.supervisors.sort_unstable();
+    Ok(outcome)
+}
