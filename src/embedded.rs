@@ -32,6 +32,9 @@ pub struct Cluster {
     pub bindir: PathBuf,
     /// The PostgreSQL superuser inside the cluster: the name of whoever runs gsess.
     pub superuser: String,
+    /// Extra `postgresql.conf` lines written at initdb (the test harness preloads
+    /// pg_stat_statements to count the statements a command runs).
+    pub extra_settings: Vec<String>,
     server_user: Option<ServerUser>,
 }
 
@@ -52,6 +55,7 @@ impl Cluster {
             home,
             bindir,
             superuser: current_login(),
+            extra_settings: Vec::new(),
             server_user,
         })
     }
@@ -222,6 +226,10 @@ impl Cluster {
         let conf = scratch.join("postgresql.conf");
         let mut text = fs::read_to_string(&conf)?;
         text.push_str(&settings);
+        for line in &self.extra_settings {
+            text.push_str(line);
+            text.push('\n');
+        }
         fs::write(&conf, text)?;
         fs::rename(&scratch, self.data_dir())?;
         Ok(())
