@@ -14,24 +14,63 @@ fn demo_loads_today_into_a_fresh_embedded_database_and_reruns_idempotently() {
     let first = gsess_with(&env, &["demo", "--json"], None);
     first.success();
     let json = first.json();
-    let today = chrono::Local::now().date_naive().to_string();
-    assert_eq!(json["date"], today.as_str());
-    let sessions = json["sessions"].as_array().unwrap();
-    assert_eq!(sessions.len(), 3);
-    assert!(sessions.iter().all(|s| s["date"] == today.as_str()));
     assert_eq!(json["imported"]["created"]["members"], 9);
-    // The featured session shows the preview catching unmarked rows.
-    let issues = json["featured"]["preview"]["issues"].as_array().unwrap();
-    assert!(issues
+    let commands: Vec<&str> = json["steps"]
+        .as_array()
+        .unwrap()
         .iter()
-        .any(|i| i["code"] == "GROUP_UNATTENDED_BILLED"));
+        .map(|s| s["command"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        commands.len(),
+        5,
+        "list, mark, mark, finalize, show: {commands:?}"
+    );
+    assert!(commands[0].starts_with("gsess list --date"));
+    assert!(commands[3].starts_with("gsess finalize"));
 
+    // The day's three sessions, all on the dataset's date.
+    let sessions = json["steps"][0]["result"].as_array().unwrap();
+    assert_eq!(sessions.len(), 3);
+    assert!(sessions.iter().all(|s| s["date"] == json["date"]));
+    // The first mark shows the preview catching the breach and the band gap …
+    let codes = |step: usize| -> Vec<String> {
+        json["steps"][step]["result"]["preview"]["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(
+        codes(1).contains(&"SUPERVISION_RATIO_BREACH".to_owned()),
+        "{:?}",
+        codes(1)
+    );
+    assert!(codes(1).contains(&"GROUP_SIZE_BAND_MISMATCH".to_owned()));
+    // … the supervisor clears the breach, and finalize leaves the session ready to bill.
+    assert!(!codes(2).contains(&"SUPERVISION_RATIO_BREACH".to_owned()));
+    assert_eq!(
+        json["steps"][3]["result"]["sessions"][0]["marked_absent"],
+        serde_json::json!(["M006", "M007"])
+    );
+    let show = &json["steps"][4]["result"];
+    assert_eq!(show["session"]["status"], "READY");
+    assert_eq!(show["preview"]["ready_to_bill"], true);
+
+    // A second run imports nothing new and only shows the session as it stands.
     let again = gsess_with(&env, &["demo", "--json"], None);
     again.success();
-    let created = again.json()["imported"]["created"].clone();
+    let again = again.json();
+    let created = again["imported"]["created"].clone();
     assert!(
         created.as_object().unwrap().values().all(|n| n == 0),
         "a second demo creates nothing: {created}"
+    );
+    assert_eq!(
+        again["steps"].as_array().unwrap().len(),
+        2,
+        "list and show only"
     );
 
     // The demo user is the login, at home in the demo clinic.

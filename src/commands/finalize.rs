@@ -22,6 +22,7 @@ use chrono_tz::Tz;
 use comfy_table::{Cell, Color};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
+use sqlx::PgPool;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::io;
@@ -312,11 +313,39 @@ impl Planned {
 
 pub async fn run(app: &mut App, args: &FinalizeArgs) -> Result<()> {
     let pool = app.pool_with_scope(Scope::AttendanceWrite).await?;
-    let selection = selection(app, &pool, args).await?;
+    let view = finalize(app, &pool, args).await?;
+    app.out.emit(&view)?;
+    if args.strict && view.skipped_count > 0 {
+        let skipped: Vec<i64> = view
+            .sessions
+            .iter()
+            .filter(|s| s.outcome == Outcome::Skipped)
+            .map(|s| s.id)
+            .collect();
+        return Err(Error::new(
+            ExitKind::BlockingIssues,
+            format!(
+                "{} session(s) skipped (--strict): {}",
+                skipped.len(),
+                skipped
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+        .with("skipped_session_ids", skipped));
+    }
+    Ok(())
+}
+
+/// Plan, show, confirm, apply (the demo finalizes through here too).
+pub async fn finalize(app: &App, pool: &PgPool, args: &FinalizeArgs) -> Result<FinalizeView> {
+    let selection = selection(app, pool, args).await?;
     let date_form = matches!(selection, Selection::Day { .. });
 
     // 1. The plan, in one read.
-    let rows = sql::plan(&pool, &selection).await?;
+    let rows = sql::plan(pool, &selection).await?;
     if let Selection::Sessions(ids) = &selection {
         let found: HashSet<i64> = rows.iter().map(|r| r.id).collect();
         let missing: Vec<i64> = ids
@@ -365,33 +394,13 @@ pub async fn run(app: &mut App, args: &FinalizeArgs) -> Result<()> {
             "Mark {rows_to_mark} rows ABSENT in {sessions_to_mark} sessions?"
         ))?;
         // 4. …and apply exactly that.
-        apply(app, &pool, &mut planned, sessions_to_mark).await?;
+        apply(app, pool, &mut planned, sessions_to_mark).await?;
     }
 
-    let view = FinalizeView::new(args.dry_run, planned.iter().map(Planned::outcome).collect());
-    app.out.emit(&view)?;
-    if args.strict && view.skipped_count > 0 {
-        let skipped: Vec<i64> = view
-            .sessions
-            .iter()
-            .filter(|s| s.outcome == Outcome::Skipped)
-            .map(|s| s.id)
-            .collect();
-        return Err(Error::new(
-            ExitKind::BlockingIssues,
-            format!(
-                "{} session(s) skipped (--strict): {}",
-                skipped.len(),
-                skipped
-                    .iter()
-                    .map(i64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )
-        .with("skipped_session_ids", skipped));
-    }
-    Ok(())
+    Ok(FinalizeView::new(
+        args.dry_run,
+        planned.iter().map(Planned::outcome).collect(),
+    ))
 }
 
 /// The sessions asked for: named (deduplicated), or a day with the facility (default: the

@@ -12,6 +12,7 @@ use crate::output::{Human, View};
 use crate::rules::SessionStatus;
 use comfy_table::{Cell, Color};
 use serde::Serialize;
+use sqlx::PgPool;
 use std::io;
 
 /// `list`'s answer: a JSON array of session summaries (SPEC §6.2).
@@ -92,6 +93,13 @@ fn status_filter(status: StatusFilter) -> Option<SessionStatus> {
 }
 
 pub async fn run(app: &mut App, args: &ListArgs) -> Result<()> {
+    let pool = app.pool_with_scope(Scope::Read).await?;
+    let view = list(app, &pool, args).await?;
+    app.out.emit(&view)
+}
+
+/// The sessions `args` asks for (the demo shows them too).
+pub async fn list(app: &App, pool: &PgPool, args: &ListArgs) -> Result<ListView> {
     // The user's calendar (TZ) picks the dates; each session is matched on its facility's.
     let (from, to) = match (args.date, args.from, args.to) {
         (Some(date), _, _) => (date.resolve(), date.resolve()),
@@ -109,17 +117,16 @@ pub async fn run(app: &mut App, args: &ListArgs) -> Result<()> {
     }
     let status = status_filter(args.status);
 
-    let pool = app.pool_with_scope(Scope::Read).await?;
-    let facility = facilities::resolve(&pool, args.facility.as_deref(), &app.out).await?;
+    let facility = facilities::resolve(pool, args.facility.as_deref(), &app.out).await?;
     let group_type = if args.group_type.eq_ignore_ascii_case("all") {
         None
     } else {
-        Some(group_type_id(&pool, &args.group_type).await?)
+        Some(group_type_id(pool, &args.group_type).await?)
     };
     // One row more than asked tells whether the limit cut anything off.
     let limit = args.limit.map(i64::from);
     let mut sessions = list_sessions(
-        &pool,
+        pool,
         &ListFilter {
             from,
             to,
@@ -147,7 +154,7 @@ pub async fn run(app: &mut App, args: &ListArgs) -> Result<()> {
         group_type.map(|_| &args.group_type),
         status,
     );
-    app.out.emit(&ListView { sessions, asked })
+    Ok(ListView { sessions, asked })
 }
 
 /// `on 2026-11-27 at NORTH`, `from … to … at any facility, group type DBT, status OPEN`.

@@ -1,20 +1,31 @@
-//! The demo dataset: one Oregon clinic's day, dated today in the clinic's time zone, built to
-//! show what gsess catches — a ratio breach, a size between bands, a member without a
-//! diagnosis, a child on a parent's plan, and a timed ABA code priced per 15 minutes.
+//! The demo dataset: one Oregon clinic's day, built to show what gsess catches — a ratio
+//! breach, a size between bands, a member without a diagnosis, a child on a parent's plan,
+//! and a timed ABA code priced per 15 minutes. Its featured session has just ended (it ran
+//! from 95 to 5 minutes ago), so the tour can finalize it whatever the time of day; the day
+//! of the dataset is that session's date in the clinic's time zone.
 
-use chrono::{NaiveDate, TimeZone};
+use chrono::{DateTime, Duration, DurationRound, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde_json::{json, Value};
 
 /// The demo clinic's time zone: its sessions are "today" on its own calendar.
 pub const TIMEZONE: &str = "America/Los_Angeles";
 
-/// The document for `day`, with `login` as a user whose home facility is the clinic (so
-/// `gsess list` defaults to it).
-pub fn document(day: NaiveDate, login: &str) -> Value {
+/// The featured session's natural key.
+pub const FEATURED: &str = "DEMO-DBT-1";
+
+/// The document as of `now`, and its day; `login` is a user whose home facility is the
+/// clinic (so `gsess list` defaults to it).
+pub fn document(now: DateTime<Utc>, login: &str) -> (NaiveDate, Value) {
+    let zone: Tz = TIMEZONE.parse().expect("a valid IANA zone");
+    let end = now
+        .duration_trunc(Duration::minutes(1))
+        .expect("a whole minute")
+        - Duration::minutes(5);
+    let start = end - Duration::minutes(90);
+    let day = start.with_timezone(&zone).date_naive();
     // Local clock times on `day` in the clinic's zone, with that day's offset (PST or PDT).
     let at = |hour: u32, minute: u32| {
-        let zone: Tz = TIMEZONE.parse().expect("a valid IANA zone");
         let local = day
             .and_hms_opt(hour, minute, 0)
             .expect("a valid clock time");
@@ -33,7 +44,7 @@ pub fn document(day: NaiveDate, login: &str) -> Value {
                "start": "2026-01-01", "end": null, "subscriber": null})
     };
     let supervises = |npi: &str, mrn: &str| json!({"provider": npi, "member": mrn, "role": "SUPERVISING", "start": "2026-01-01", "end": null});
-    json!({
+    let document = json!({
         "facilities": [{
             "code": "NORTH", "name": "North Clinic", "state": "OR", "timezone": TIMEZONE,
             "npi": "1234567893", "tax_id": "931234567", "taxonomy": "261QM0801X",
@@ -98,18 +109,20 @@ pub fn document(day: NaiveDate, login: &str) -> Value {
         ],
         "users": [{"login": login, "name": "Demo User", "home_facility": "NORTH"}],
         "sessions": [
-            {"external_id": "DEMO-DBT-AM", "facility": "NORTH", "group_type": "DBT",
-             "starts_at": at(9, 0), "ends_at": at(10, 30),
+            {"external_id": FEATURED, "facility": "NORTH", "group_type": "DBT",
+             "starts_at": start.with_timezone(&zone).to_rfc3339(),
+             "ends_at": end.with_timezone(&zone).to_rfc3339(),
              "place_of_service": null,
              "participants": ["M001", "M002", "M003", "M004", "M005", "M006", "M007"]},
-            {"external_id": "DEMO-DBT-PM", "facility": "NORTH", "group_type": "DBT",
+            {"external_id": "DEMO-DBT-2", "facility": "NORTH", "group_type": "DBT",
              "starts_at": at(14, 0), "ends_at": at(15, 30),
              "place_of_service": null, "participants": ["M001", "M008", "M009"]},
             {"external_id": "DEMO-ABA", "facility": "NORTH", "group_type": "ABA",
              "starts_at": at(16, 0), "ends_at": at(16, 50),
              "place_of_service": "02", "participants": ["M003", "M004", "M005"]}
         ]
-    })
+    });
+    (day, document)
 }
 
 #[cfg(test)]
@@ -117,10 +130,14 @@ mod tests {
     use super::*;
     use crate::dataset::Document;
 
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
     #[test]
     fn the_demo_document_parses_as_an_import_document() {
-        let day = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-        let text = serde_json::to_vec(&document(day, "alice")).unwrap();
+        let (_, doc) = document(at("2026-11-27T20:00:00Z"), "alice");
+        let text = serde_json::to_vec(&doc).unwrap();
         let parsed = Document::from_reader(text.as_slice()).expect("valid document");
         // Every section is present (participants count as their own section).
         assert_eq!(parsed.sections().len(), 12);
@@ -129,16 +146,30 @@ mod tests {
     }
 
     #[test]
-    fn session_times_carry_the_offset_of_their_day() {
-        let winter = document(NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(), "a");
-        let summer = document(NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(), "a");
+    fn the_featured_session_has_just_ended_and_dates_the_day_in_the_clinics_zone() {
+        // 20:07 UTC is 12:07 in Portland (PST): the session ran 10:32–12:02 that day.
+        let (day, winter) = document(at("2026-11-27T20:07:30Z"), "a");
+        assert_eq!(day.to_string(), "2026-11-27");
         assert_eq!(
             winter["sessions"][0]["starts_at"],
-            "2026-11-27T09:00:00-08:00"
+            "2026-11-27T10:32:00-08:00"
         );
         assert_eq!(
-            summer["sessions"][0]["starts_at"],
-            "2026-07-01T09:00:00-07:00"
+            winter["sessions"][0]["ends_at"],
+            "2026-11-27T12:02:00-08:00"
+        );
+        assert_eq!(
+            winter["sessions"][1]["starts_at"],
+            "2026-11-27T14:00:00-08:00"
+        );
+        // Just after midnight UTC it is still the previous afternoon in Portland.
+        let (day, _) = document(at("2026-11-28T01:00:00Z"), "a");
+        assert_eq!(day.to_string(), "2026-11-27");
+        // Summer days carry PDT.
+        let (_, summer) = document(at("2026-07-01T20:00:00Z"), "a");
+        assert_eq!(
+            summer["sessions"][1]["starts_at"],
+            "2026-07-01T14:00:00-07:00"
         );
     }
 }
