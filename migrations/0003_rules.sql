@@ -86,6 +86,14 @@ BEGIN
         facility := NEW.facility_id; session := NEW.session_id;
     END IF;
 
+    -- Deleting a staff assignment clears the link it left on supervisor rows (ON DELETE SET
+    -- NULL): bookkeeping, not attendance, so neither the lock nor the transitions apply.
+    IF TG_OP = 'UPDATE' AND NEW.status = OLD.status
+       AND to_jsonb(NEW) -> 'assignment_id' IS DISTINCT FROM to_jsonb(OLD) -> 'assignment_id'
+       AND (to_jsonb(NEW) - 'assignment_id') = (to_jsonb(OLD) - 'assignment_id') THEN
+        RETURN NEW;
+    END IF;
+
     IF TG_OP = 'UPDATE'
        AND (to_jsonb(NEW) - 'status' - 'updated_at') <> (to_jsonb(OLD) - 'status' - 'updated_at') THEN
         RAISE EXCEPTION USING ERRCODE = 'GS409',
@@ -220,7 +228,8 @@ BEGIN
         SELECT jsonb_agg(jsonb_build_object('before', to_jsonb(o))) INTO changes FROM old_rows o;
     ELSE
         SELECT jsonb_agg(jsonb_build_object('before', to_jsonb(o), 'after', to_jsonb(n))) INTO changes
-          FROM new_rows n JOIN old_rows o ON o.facility_id = n.facility_id AND o.id = n.id;
+          FROM new_rows n JOIN old_rows o ON o.facility_id = n.facility_id AND o.id = n.id
+         WHERE n.status IS DISTINCT FROM o.status;
     END IF;
     IF changes IS NULL THEN
         RETURN NULL;

@@ -2,6 +2,18 @@
 -- caller supplies; only revoking may change a row; both are audited.
 SET LOCAL ROLE gsess_owner;
 
+-- Only codes SPEC §2.2 lets be accepted, each about what its scope names: a payer-scoped
+-- code names a payer, a member-scoped one a member, a session-scoped one neither.
+ALTER TABLE accepted_exception
+    ADD CONSTRAINT accepted_exception_code_acceptable CHECK (code IN (
+        'SUPERVISION_RATIO_BREACH', 'GROUP_SIZE_BAND_MISMATCH', 'GROUP_SIZE_ABOVE_MAXIMUM',
+        'NO_SUPERVISOR_ASSIGNED', 'NO_COVERAGE')),
+    ADD CONSTRAINT accepted_exception_scope CHECK (CASE
+        WHEN code = 'NO_COVERAGE' THEN member_id IS NOT NULL AND payer_id IS NULL
+        WHEN code = 'NO_SUPERVISOR_ASSIGNED' THEN member_id IS NULL AND payer_id IS NULL
+        ELSE payer_id IS NOT NULL AND member_id IS NULL
+    END);
+
 CREATE FUNCTION accepted_exception_guard() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
 AS $$
@@ -35,6 +47,8 @@ BEGIN
             NEW.facility_id, NEW.session_id, NEW.member_id,
             CASE TG_OP WHEN 'UPDATE' THEN to_jsonb(OLD) END, to_jsonb(NEW),
             coalesce(nullif(current_setting('gsess.reason', true), ''), NEW.reason));
+    -- The preview changes with it: `preview --watch` re-renders (delivered on commit).
+    PERFORM pg_notify('gsess_attendance', NEW.session_id::text);
     RETURN NULL;
 END
 $$;

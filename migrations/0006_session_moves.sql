@@ -6,10 +6,17 @@ SET LOCAL ROLE gsess_owner;
 CREATE FUNCTION group_session_moved() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
 AS $$
+DECLARE
+    moved bigint[];
 BEGIN
-    PERFORM sync_session_supervisors(array_agg(n.id))
-       FROM new_rows n JOIN old_rows o ON o.facility_id = n.facility_id AND o.id = n.id
-      WHERE n.local_date IS DISTINCT FROM o.local_date;
+    -- Every attendance change bumps its session's version (an UPDATE here): only a change
+    -- of day is worth a sync.
+    SELECT array_agg(n.id) INTO moved
+      FROM new_rows n JOIN old_rows o ON o.facility_id = n.facility_id AND o.id = n.id
+     WHERE n.local_date IS DISTINCT FROM o.local_date;
+    IF moved IS NOT NULL THEN
+        PERFORM sync_session_supervisors(moved);
+    END IF;
     RETURN NULL;
 END
 $$;

@@ -199,7 +199,15 @@ fn an_acceptance_holds_while_its_figures_stand_and_is_audited() {
     assert_eq!(accepted["group_size"], 2);
     assert_eq!(accepted["supervisors_present"], 0);
     assert_eq!(accepted["accepted_by"], writer.as_str());
-    assert!(accepted["accepted_at"].is_string());
+    // The facility's offset (Los Angeles in November), as every time gsess prints.
+    assert!(
+        accepted["accepted_at"]
+            .as_str()
+            .unwrap()
+            .ends_with("-08:00"),
+        "{}",
+        accepted["accepted_at"]
+    );
 
     let preview = db.gsess(&["preview", &id, "--json"]).success().json();
     let breach = issue(&preview, "SUPERVISION_RATIO_BREACH").expect("still shown");
@@ -325,6 +333,29 @@ fn accept_refuses_what_cannot_or_need_not_be_accepted() {
     ])
     .code(10)
     .stderr_contains("not raised");
+    // A payer or member that does not exist is not found.
+    db.gsess(&[
+        "accept",
+        &id,
+        "SUPERVISION_RATIO_BREACH",
+        "--payer",
+        "NOPE",
+        "--reason",
+        "x",
+    ])
+    .code(3)
+    .stderr_contains("no payer NOPE");
+    db.gsess(&[
+        "accept",
+        &id,
+        "NO_COVERAGE",
+        "--member",
+        "M999",
+        "--reason",
+        "x",
+    ])
+    .code(3)
+    .stderr_contains("no member M999");
     // No reason: the parser refuses.
     db.gsess(&[
         "accept",
@@ -414,4 +445,92 @@ fn moving_a_session_to_another_day_derives_its_supervisors_again() {
         .success()
         .json();
     assert_eq!(show["supervisors"][0]["npi"], "1245319599");
+}
+
+#[test]
+fn an_acceptance_notifies_watchers_of_its_session() {
+    let db = TestDb::new();
+    let s = seed(&db);
+    let id = s.session.to_string();
+    mark(&db, s.rows[0], "ATTENDED");
+    mark(&db, s.rows[1], "ATTENDED");
+    let payloads = db.listen_during("gsess_attendance", || {
+        db.gsess(&[
+            "accept",
+            &id,
+            "SUPERVISION_RATIO_BREACH",
+            "--payer",
+            "ORMCD",
+            "--reason",
+            "ok",
+        ])
+        .success();
+    });
+    assert_eq!(
+        payloads,
+        vec![id.clone()],
+        "preview --watch re-renders on an acceptance"
+    );
+}
+
+#[test]
+fn the_database_refuses_an_acceptance_of_a_code_that_cannot_be_accepted_or_out_of_scope() {
+    let db = TestDb::new();
+    let s = seed(&db);
+    let writer = db.login("writer", &["clinical.attendance.write"]);
+    let insert = |code: &str, payer: &str, member: &str| {
+        db.sql_as(
+            &writer,
+            &format!(
+                "INSERT INTO accepted_exception (facility_id, session_id, code, payer_id, member_id,
+                                                 reason, group_size, supervisors_present)
+                 VALUES (1, {}, '{code}', {payer}, {member}, 'by hand', 1, 0)",
+                s.session
+            ),
+        )
+    };
+    for (code, payer, member) in [
+        ("GROUP_UNATTENDED_BILLED", "NULL", "NULL"),
+        ("NOT_A_CODE", "NULL", "NULL"),
+        ("SUPERVISION_RATIO_BREACH", "NULL", "NULL"),
+        ("NO_COVERAGE", "1", "NULL"),
+        ("NO_SUPERVISOR_ASSIGNED", "NULL", "1"),
+    ] {
+        let refused = insert(code, payer, member).expect_err(code);
+        assert_eq!(refused.sqlstate, "23514", "{code}: {}", refused.message);
+    }
+    insert("NO_COVERAGE", "NULL", "3").expect("a member-scoped acceptance names the member");
+    // The session still reads: show and preview work.
+    db.gsess(&["preview", &s.session.to_string()]).success();
+}
+
+#[test]
+fn an_assignment_can_be_deleted_after_it_linked_supervisors() {
+    let db = TestDb::new();
+    let s = seed(&db);
+    let id = s.session.to_string();
+    // Dana attended; then the session is locked by a claim.
+    db.sql(&format!(
+        "UPDATE session_supervisor SET status = 'ATTENDED' WHERE session_id = {}",
+        s.session
+    ));
+    db.sql(&format!(
+        "INSERT INTO claim (facility_id, session_id, member_id, payer_id, coverage_id, frequency_code,
+                            claim_control_number, amount)
+         VALUES (1, {}, 1, 1, {}, '1', 'C1', 45)",
+        s.session, s.coverage_ana
+    ));
+    db.sql(&format!(
+        "DELETE FROM staff_assignment WHERE id = {}",
+        s.assignment
+    ));
+    // The supervisor row keeps its attendance; explain says the link is gone.
+    let json = db.gsess(&["explain", &id, "--json"]).success().json();
+    assert_eq!(json["supervisors"][0]["status"], "ATTENDED");
+    assert_eq!(json["supervisors"][0]["assignment_id"], Value::Null);
+    assert_eq!(
+        db.scalar::<i64>("SELECT count(*) FROM audit_log WHERE action = 'supervisor.mark'"),
+        1,
+        "clearing the link is not an attendance change"
+    );
 }

@@ -693,8 +693,16 @@ fn missing_subscriber_id_and_missing_diagnosis_are_raised_for_billable_members()
     );
     assert_totals(&p, 2, false);
 
-    // Missing data cannot be accepted: an acceptance row written by hand changes nothing.
-    accept_other_issue(&db, id, "MISSING_DIAGNOSIS", Some("M003"), 4, 1);
+    // Missing data cannot be accepted: the database refuses even a hand-written acceptance.
+    let refused = db
+        .try_sql(&format!(
+            "INSERT INTO accepted_exception (facility_id, session_id, code, member_id, reason,
+                                             group_size, supervisors_present)
+             SELECT s.facility_id, s.id, 'MISSING_DIAGNOSIS', m.id, 'by hand', 4, 1
+               FROM group_session s, member m WHERE s.id = {id} AND m.mrn = 'M003'"
+        ))
+        .unwrap_err();
+    assert_eq!(refused.sqlstate, "23514", "{}", refused.message);
     let p = preview(&db, id);
     assert_eq!(issue(&p, "MISSING_DIAGNOSIS:M003")["accepted"], false);
     assert_totals(&p, 2, false);
@@ -1452,7 +1460,7 @@ struct Watcher {
 
 impl Watcher {
     fn start(db: &TestDb, session: i64) -> Watcher {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_gsess"))
+        let mut child = Command::new(common::gsess_binary())
             .args(["preview", &session.to_string(), "--watch", "--json"])
             .env_remove("GSESS_HOME")
             .env("NO_COLOR", "1")
