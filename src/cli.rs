@@ -355,8 +355,16 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "d" => 86_400,
         _ => return Err(format!("'{unit}' is not a unit: use s, m, h or d")),
     };
-    Ok(Duration::from_secs(number * seconds))
+    number
+        .checked_mul(seconds)
+        .filter(|&total| total <= MAX_DURATION_SECS)
+        .map(Duration::from_secs)
+        .ok_or_else(|| format!("'{text}' is too long: at most 24d"))
 }
+
+/// PostgreSQL's timeouts are milliseconds in a 32-bit integer (about 24.8 days); durations
+/// stay within that.
+const MAX_DURATION_SECS: u64 = 24 * 86_400;
 
 #[cfg(test)]
 mod tests {
@@ -377,6 +385,12 @@ mod tests {
         assert!(parse_duration("10").is_err());
         assert!(parse_duration("10w").is_err());
         assert!(parse_duration("m").is_err());
+        assert!(
+            parse_duration("25d").is_err(),
+            "beyond PostgreSQL's timeout range"
+        );
+        assert!(parse_duration("999999999999999d").is_err(), "no overflow");
+        assert_eq!(parse_duration("24d"), Ok(Duration::from_secs(24 * 86_400)));
     }
 
     #[test]

@@ -42,7 +42,7 @@ fn main() -> ExitCode {
     match runtime.block_on(gsess::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            // With --json, stderr holds exactly one JSON object for scripts to parse.
+            // With --json the error is one JSON object on one line, the last on stderr.
             if json {
                 eprintln!("{}", err.to_json());
             } else {

@@ -7,11 +7,13 @@ use crate::cli::AcceptArgs;
 use crate::db::session::{self, SessionRecord};
 use crate::db::Scope;
 use crate::error::{Error, ExitKind, Result};
+use crate::output::session::local_time;
 use crate::output::{Human, View};
 use crate::rules::issues::{IssueCode, IssueScope};
 use crate::rules::preview::evaluate_session;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use sqlx::PgPool;
 use std::io;
 
 #[derive(Debug, Serialize)]
@@ -25,9 +27,10 @@ pub struct AcceptView {
     pub supervisors_present: u32,
     pub reason: String,
     pub accepted_by: String,
-    pub accepted_at: DateTime<Utc>,
+    /// RFC 3339 with the facility's UTC offset, like every time gsess prints.
+    pub accepted_at: String,
     /// Set when this withdraws the acceptance (`--revoke`).
-    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<String>,
 }
 
 impl View for AcceptView {
@@ -75,6 +78,7 @@ pub async fn run(app: &mut App, args: &AcceptArgs) -> Result<()> {
     }
     let record = session::load_session(&pool, args.session).await?;
     let target = target_of(code, args)?;
+    ensure_known(&pool, &target).await?;
     let mut tx = pool.begin().await?;
     if let Some(reason) = &args.reason {
         // The audit trigger records it (for a revoke too, where it is optional).
@@ -211,7 +215,7 @@ async fn accept(
         supervisors_present: evaluation.supervisors_present,
         reason: reason.to_owned(),
         accepted_by,
-        accepted_at,
+        accepted_at: local_time(accepted_at, record.tz()),
         revoked_at: None,
     })
 }
@@ -256,9 +260,30 @@ async fn revoke(
         supervisors_present: live.acceptance.supervisors_present,
         reason: live.reason.clone(),
         accepted_by: live.accepted_by.clone(),
-        accepted_at: live.accepted_at,
-        revoked_at: Some(revoked_at),
+        accepted_at: local_time(live.accepted_at, record.tz()),
+        revoked_at: Some(local_time(revoked_at, record.tz())),
     })
+}
+
+/// A payer or member that does not exist is not found (exit 3), whatever the issues say.
+async fn ensure_known(pool: &PgPool, target: &Target) -> Result<()> {
+    let (payer_known, member_known): (bool, bool) = sqlx::query_as(
+        "SELECT $1::text IS NULL OR EXISTS (SELECT 1 FROM payer WHERE code = $1),
+                $2::text IS NULL OR EXISTS (SELECT 1 FROM member WHERE mrn = $2)",
+    )
+    .bind(&target.payer)
+    .bind(&target.mrn)
+    .fetch_one(pool)
+    .await?;
+    match (&target.payer, &target.mrn) {
+        (Some(code), _) if !payer_known => {
+            Err(Error::not_found(format!("no payer {code}")).with("payer", code.clone()))
+        }
+        (_, Some(mrn)) if !member_known => {
+            Err(Error::not_found(format!("no member {mrn}")).with("mrn", mrn.clone()))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn describe(target: &Target) -> String {

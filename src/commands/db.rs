@@ -82,8 +82,7 @@ async fn migrate(app: &mut App) -> Result<()> {
     let target = app.target()?.clone();
     let pool = db::connect(&target, timeouts).await?;
     let before = db::pending_migrations(&pool).await?;
-    MIGRATOR.run(&pool).await.map_err(|err| {
-        let err = Error::from(err);
+    db::migrate(&pool).await.map_err(|err| {
         if err.kind == ExitKind::Forbidden {
             Error::new(
                 ExitKind::Forbidden,

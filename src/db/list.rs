@@ -1,5 +1,5 @@
 //! `gsess list` in one statement: sessions of a date range with their roster counts,
-//! deduplicated supervisor names and derived status (SPEC §1.3), however many sessions match.
+//! supervisor names (one per provider) and derived status (SPEC §1.3), however many sessions match.
 //! Counts come from lateral aggregates, never a query per row; the optional filters are
 //! added to the statement only when given, so a facility-day is an index range on
 //! `group_session_day (facility_id, local_date, starts_at)` whatever plan PostgreSQL caches.
@@ -7,8 +7,8 @@
 use crate::error::{Error, Result};
 use crate::output::session::{local_time, AttendanceCounts, SessionSummary};
 use crate::rules::SessionStatus;
+use crate::time::facility_zone;
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
 use sqlx::{PgExecutor, Postgres};
 
 /// What `list` asks for; `None` means "any".
@@ -51,7 +51,7 @@ impl ListRow {
     fn into_summary(self) -> Result<SessionSummary> {
         // Validated on import; UTC rather than a failed read if the database holds a name
         // chrono-tz does not know (as `SessionRecord::tz` does).
-        let tz: Tz = self.timezone.parse().unwrap_or(Tz::UTC);
+        let tz = facility_zone(&self.timezone);
         let status = self
             .status
             .parse::<SessionStatus>()
@@ -83,7 +83,7 @@ impl ListRow {
 /// The status follows `SessionStatus::derive` (the first that applies): a claim → LOCKED;
 /// `billed_at` set → BILLED; no roster row still SCHEDULED (an empty roster too) → READY;
 /// else OPEN. Roster counts and the status look at participants only; supervisor rows
-/// only give names, deduplicated and in the order the session got them (as `show`).
+/// only give names, one per provider, in the order the session got them (as `show`).
 const LIST_SQL: &str = r#"
 SELECT s.id, s.external_id, s.local_date, s.starts_at, s.ends_at,
        f.code AS facility, f.timezone, t.code AS group_type,
@@ -102,12 +102,10 @@ SELECT s.id, s.external_id, s.local_date, s.starts_at, s.ends_at,
           FROM session_participant p
          WHERE p.facility_id = s.facility_id AND p.session_id = s.id) r
  CROSS JOIN LATERAL (
-        SELECT coalesce(array_agg(d.name ORDER BY d.first_row), '{}') AS names
-          FROM (SELECT v.first_name || ' ' || v.last_name AS name, min(x.id) AS first_row
-                  FROM session_supervisor x
-                  JOIN provider v ON v.id = x.provider_id
-                 WHERE x.facility_id = s.facility_id AND x.session_id = s.id
-                 GROUP BY 1) d) sup
+        SELECT coalesce(array_agg(v.first_name || ' ' || v.last_name ORDER BY x.id), '{}') AS names
+          FROM session_supervisor x
+          JOIN provider v ON v.id = x.provider_id
+         WHERE x.facility_id = s.facility_id AND x.session_id = s.id) sup
  CROSS JOIN LATERAL (
         SELECT CASE
                  WHEN EXISTS (SELECT 1 FROM claim c

@@ -110,9 +110,29 @@ pub async fn connect(target: &Target, timeouts: Timeouts) -> Result<PgPool> {
         .await
         .map_err(|e| unreachable_error(target, e))?;
     if let Target::Embedded(_) = target {
-        MIGRATOR.run(&pool).await?;
+        migrate(&pool).await?;
     }
     Ok(pool)
+}
+
+/// The oldest server the schema runs on: `UNIQUE NULLS NOT DISTINCT` arrived in 15.
+const MIN_SERVER_VERSION: i32 = 150_000;
+
+/// Apply pending migrations, on a server new enough for them.
+pub async fn migrate(pool: &PgPool) -> Result<()> {
+    let (number, text): (i32, String) = sqlx::query_as(
+        "SELECT current_setting('server_version_num')::int, current_setting('server_version')",
+    )
+    .fetch_one(pool)
+    .await?;
+    if number < MIN_SERVER_VERSION {
+        return Err(Error::unavailable(format!(
+            "gsess needs PostgreSQL 15 or newer; this server is {text}"
+        ))
+        .with("server_version", text));
+    }
+    MIGRATOR.run(pool).await?;
+    Ok(())
 }
 
 /// The embedded cluster holds one gsess database, created on first use.

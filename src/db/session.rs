@@ -7,6 +7,7 @@ use crate::rules::coverage::{select_primary, Policy};
 use crate::rules::facts::{RosterRow, SessionFacts, SupervisorRow};
 use crate::rules::issues::Acceptance;
 use crate::rules::{AttendanceStatus, SessionStatus, SizeBand, SupervisionRule};
+use crate::time::facility_zone;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -149,7 +150,7 @@ impl SessionRecord {
     /// The facility's time zone (validated on import; UTC if the database holds a name
     /// chrono-tz does not know, rather than failing a read).
     pub fn tz(&self) -> Tz {
-        self.timezone.parse().unwrap_or(Tz::UTC)
+        facility_zone(&self.timezone)
     }
 }
 

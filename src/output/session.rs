@@ -69,7 +69,7 @@ pub struct SessionSummary {
     pub ends_at: String,
     pub facility: String,
     pub group_type: String,
-    /// Supervisor names, deduplicated.
+    /// Supervisor names, one per provider, in the order the session got them.
     pub supervisors: Vec<String>,
     pub roster_size: u32,
     pub attendance: AttendanceCounts,
@@ -79,14 +79,9 @@ pub struct SessionSummary {
 impl SessionSummary {
     pub fn of(record: &SessionRecord) -> SessionSummary {
         let tz = record.tz();
-        // Deduplicated in first-seen order, as `list` does.
-        let mut seen = std::collections::HashSet::new();
-        let supervisors: Vec<String> = record
-            .supervisors
-            .iter()
-            .map(|s| s.name())
-            .filter(|name| seen.insert(name.clone()))
-            .collect();
+        // One row per provider already (unique per session), so no provider appears twice;
+        // two providers who share a name are two supervisors.
+        let supervisors: Vec<String> = record.supervisors.iter().map(|s| s.name()).collect();
         SessionSummary {
             id: record.id,
             external_id: record.external_id.clone(),
@@ -102,11 +97,15 @@ impl SessionSummary {
         }
     }
 
-    /// `14:00–15:30`, from the RFC 3339 local times.
     pub fn time_window(&self) -> String {
-        let clock = |t: &str| t.get(11..16).unwrap_or(t).to_owned();
-        format!("{}–{}", clock(&self.starts_at), clock(&self.ends_at))
+        time_window(&self.starts_at, &self.ends_at)
     }
+}
+
+/// `14:00–15:30`, from two RFC 3339 local times.
+pub fn time_window(starts_at: &str, ends_at: &str) -> String {
+    let clock = |t: &str| t.get(11..16).unwrap_or(t).to_owned();
+    format!("{}–{}", clock(starts_at), clock(ends_at))
 }
 
 /// An attendance row of `show`: a participant (mrn) or a supervisor (npi).
