@@ -131,6 +131,12 @@ fn abbreviation(at: &DateTime<FixedOffset>, zone: Tz) -> String {
 
 /// Read `text` as one instant: RFC 3339 keeps its own offset; a wall-clock time is read in
 /// `zone` and must name exactly one instant there.
+/// A facility's zone by its IANA name. Import validates the name; one written by hand that
+/// chrono-tz does not know reads as UTC rather than failing every read of the session.
+pub fn facility_zone(name: &str) -> Tz {
+    name.parse().unwrap_or(Tz::UTC)
+}
+
 pub fn parse_time(text: &str, zone: Tz) -> Result<DateTime<FixedOffset>, TimeError> {
     let trimmed = text.trim();
     if let Ok(at) = DateTime::parse_from_rfc3339(trimmed) {

@@ -2,14 +2,12 @@
 
 mod common;
 
-use common::gsess_with;
-use std::path::PathBuf;
+use common::{gsess_with, Home};
 
 #[test]
 fn demo_loads_today_into_a_fresh_embedded_database_and_reruns_idempotently() {
-    let home = PathBuf::from(format!("/tmp/gsess-demo-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&home);
-    let env = [("GSESS_HOME", home.to_str().unwrap())];
+    let home = Home::new("demo");
+    let env = [("GSESS_HOME", home.0.to_str().unwrap())];
 
     let first = gsess_with(&env, &["demo", "--json"], None);
     first.success();
@@ -76,9 +74,6 @@ fn demo_loads_today_into_a_fresh_embedded_database_and_reruns_idempotently() {
     // The demo user is the login, at home in the demo clinic.
     let who = gsess_with(&env, &["whoami", "--json"], None);
     assert_eq!(who.json()["home_facility"], "NORTH");
-
-    gsess_with(&env, &["db", "stop"], None).success();
-    let _ = std::fs::remove_dir_all(&home);
 }
 
 #[test]

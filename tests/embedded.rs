@@ -2,31 +2,9 @@
 
 mod common;
 
-use common::{gsess_with, Run};
+use common::{gsess_with, Home, Run};
 use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
-
-/// A private GSESS_HOME, stopped and removed when the test ends (even on failure).
-struct Home(PathBuf);
-
-impl Home {
-    fn new(label: &str) -> Home {
-        let path = PathBuf::from(format!("/tmp/gsess-emb-{}-{label}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        Home(path)
-    }
-
-    fn gsess(&self, args: &[&str]) -> Run {
-        gsess_with(&[("GSESS_HOME", self.0.to_str().unwrap())], args, None)
-    }
-}
-
-impl Drop for Home {
-    fn drop(&mut self) {
-        let _ = self.gsess(&["db", "stop"]);
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use std::path::Path;
 
 fn server_pid(data: &Path) -> Option<String> {
     std::fs::read_to_string(data.join("postmaster.pid"))

@@ -13,10 +13,12 @@ use crate::app::App;
 use crate::cli::FinalizeArgs;
 use crate::db::facilities;
 use crate::db::finalize::{self as sql, PlanRow, Selection, BATCH_SESSIONS};
+use crate::db::list::group_type_id;
 use crate::db::Scope;
 use crate::error::{Error, ExitKind, Result};
-use crate::output::session::local_time;
+use crate::output::session::{local_time, time_window};
 use crate::output::{Human, Output, View};
+use crate::time::facility_zone;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use comfy_table::{Cell, Color};
@@ -195,12 +197,6 @@ impl View for FinalizeView {
     }
 }
 
-/// `14:00–15:30` from two RFC 3339 local times.
-fn time_window(starts_at: &str, ends_at: &str) -> String {
-    let clock = |t: &str| t.get(11..16).unwrap_or(t).to_owned();
-    format!("{}–{}", clock(starts_at), clock(ends_at))
-}
-
 /// A session of the plan and, after the apply, what really happened to it.
 struct Planned {
     row: PlanRow,
@@ -223,7 +219,7 @@ impl Planned {
     }
 
     fn tz(&self) -> Tz {
-        self.row.timezone.parse().unwrap_or(Tz::UTC)
+        facility_zone(&self.row.timezone)
     }
 
     fn outcome(&self) -> SessionOutcome {
@@ -415,9 +411,7 @@ async fn selection(app: &App, pool: &sqlx::PgPool, args: &FinalizeArgs) -> Resul
     let facility = facilities::resolve(pool, args.facility.as_deref(), &app.out).await?;
     let group_type_id = match &args.group_type {
         None => None,
-        Some(code) => Some(sql::group_type_id(pool, code).await?.ok_or_else(|| {
-            Error::not_found(format!("no group type {code}")).with("group_type", code.clone())
-        })?),
+        Some(code) => Some(group_type_id(pool, code).await?),
     };
     Ok(Selection::Day {
         date: date.resolve(),

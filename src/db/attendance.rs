@@ -38,10 +38,6 @@ impl RowIds {
     pub fn is_empty(&self) -> bool {
         self.participants.is_empty() && self.supervisors.is_empty()
     }
-
-    pub fn len(&self) -> usize {
-        self.participants.len() + self.supervisors.len()
-    }
 }
 
 /// Which rows a mark changes.

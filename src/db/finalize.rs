@@ -130,16 +130,6 @@ pub async fn plan<'e>(
     Ok(rows)
 }
 
-/// A group type by code (`--group-type`), `None` when there is no such code.
-pub async fn group_type_id<'e>(executor: impl PgExecutor<'e>, code: &str) -> Result<Option<i64>> {
-    Ok(
-        sqlx::query_scalar("SELECT id FROM group_type WHERE code = $1")
-            .bind(code)
-            .fetch_optional(executor)
-            .await?,
-    )
-}
-
 /// The apply statement. `target` re-checks the lock with this statement's snapshot (a
 /// session claimed since the plan is left alone and reported); the two UPDATEs touch
 /// exactly the listed row ids, and only those still SCHEDULED (a row marked meanwhile is left

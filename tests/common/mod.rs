@@ -145,6 +145,11 @@ impl TestDb {
             .unwrap_or_else(|e| panic!("SQL failed: {e:?}\n{sql}"));
     }
 
+    /// Run SQL as the superuser; returns the database's refusal if any.
+    pub fn try_sql(&self, sql: &str) -> Result<(), DbError> {
+        self.try_sql_as(&self.url(), sql)
+    }
+
     /// Run SQL as a given login; returns the database's refusal if any.
     pub fn sql_as(&self, login: &str, sql: &str) -> Result<(), DbError> {
         self.try_sql_as(&self.url_as(login), sql)
@@ -209,29 +214,22 @@ impl TestDb {
     }
 }
 
-/// Run the real binary with these environment variables; stdin is never a terminal.
+/// The built `gsess` binary, as assert_cmd finds it for integration tests.
+pub fn gsess_binary() -> &'static std::path::Path {
+    assert_cmd::cargo::cargo_bin!("gsess")
+}
+
+/// Run the real binary with these environment variables; stdin is a pipe, never a terminal.
 pub fn gsess_with(env: &[(&str, &str)], args: &[&str], stdin: Option<&str>) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gsess"));
+    let mut command = assert_cmd::cargo::cargo_bin_cmd!("gsess");
     command
         .args(args)
         .env_remove("DATABASE_URL")
         .env_remove("GSESS_HOME")
         .env("NO_COLOR", "1")
         .envs(env.iter().copied())
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command.spawn().expect("spawn gsess");
-    if let Some(text) = stdin {
-        use std::io::Write;
-        let mut pipe = child.stdin.take().expect("stdin");
-        pipe.write_all(text.as_bytes()).expect("write stdin");
-    }
-    let output = child.wait_with_output().expect("wait for gsess");
+        .write_stdin(stdin.unwrap_or_default());
+    let output = command.output().expect("run gsess");
     Run {
         command: format!("gsess {}", args.join(" ")),
         code: output.status.code(),
@@ -413,7 +411,7 @@ impl Pending {
 impl TestDb {
     /// Start `gsess` as a login without waiting for it (stdin is not a terminal).
     pub fn spawn_gsess_as(&self, login: &str, args: &[&str]) -> Pending {
-        let child = Command::new(env!("CARGO_BIN_EXE_gsess"))
+        let child = Command::new(gsess_binary())
             .args(args)
             .env_remove("GSESS_HOME")
             .env("DATABASE_URL", self.url_as(login))
@@ -656,6 +654,37 @@ impl Drop for Held {
             h.runtime.block_on(async {
                 let _ = conn.close().await;
             });
+        }
+    }
+}
+
+/// A private GSESS_HOME for tests of the embedded database: its server is stopped and its
+/// directories removed when the test ends, even when an assertion failed.
+pub struct Home(pub PathBuf);
+
+impl Home {
+    pub fn new(label: &str) -> Home {
+        let path = PathBuf::from(format!("/tmp/gsess-emb-{}-{label}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        Home(path)
+    }
+
+    pub fn gsess(&self, args: &[&str]) -> Run {
+        gsess_with(&[("GSESS_HOME", self.0.to_str().unwrap())], args, None)
+    }
+}
+
+impl Drop for Home {
+    fn drop(&mut self) {
+        // A home too deep for a socket path keeps its socket under /tmp: remove that too.
+        let url = self.gsess(&["db", "url"]).stdout;
+        let _ = self.gsess(&["db", "stop"]);
+        let _ = std::fs::remove_dir_all(&self.0);
+        if let Some(sockets) = url.trim().split("host=").nth(1) {
+            if sockets.starts_with("/tmp/gsess-") && !sockets.starts_with(self.0.to_str().unwrap())
+            {
+                let _ = std::fs::remove_dir_all(sockets);
+            }
         }
     }
 }
