@@ -4,7 +4,8 @@ mod common;
 
 use common::{gsess_with, Home, Run};
 use std::os::unix::fs::MetadataExt;
-use std::path::Path;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
 
 fn server_pid(data: &Path) -> Option<String> {
     std::fs::read_to_string(data.join("postmaster.pid"))
@@ -152,4 +153,132 @@ fn db_start_and_stop_refuse_when_a_url_is_configured() {
         None,
     );
     run.code(2).stderr_contains("embedded");
+}
+
+/// A cluster listening on loopback TCP with TLS (a self-signed certificate), stopped and
+/// removed when dropped.
+struct TlsCluster {
+    cluster: gsess::embedded::Cluster,
+    port: u16,
+}
+
+impl TlsCluster {
+    fn start() -> TlsCluster {
+        let home = PathBuf::from(format!("/tmp/gsess-tls-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&home);
+        let certs = home.join("certs");
+        std::fs::create_dir_all(&certs).unwrap();
+        let made = std::process::Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            ])
+            .args([
+                "-subj",
+                "/CN=localhost",
+                "-keyout",
+                "key.pem",
+                "-out",
+                "cert.pem",
+            ])
+            .current_dir(&certs)
+            .output()
+            .expect("openssl (installed with Debian's postgresql package)");
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+        std::fs::set_permissions(
+            certs.join("key.pem"),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .unwrap();
+        std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(&certs, std::fs::Permissions::from_mode(0o755)).unwrap();
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } == 0 {
+            // The server (run as postgres) must own its key.
+            for file in ["key.pem", "cert.pem"] {
+                let status = std::process::Command::new("chown")
+                    .args(["postgres", certs.join(file).to_str().unwrap()])
+                    .status()
+                    .unwrap();
+                assert!(status.success());
+            }
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut cluster = gsess::embedded::Cluster::at(home.join("cluster")).unwrap();
+        cluster.extra_settings = vec![
+            "listen_addresses = '127.0.0.1'".into(),
+            format!("port = {port}"),
+            "ssl = on".into(),
+            format!("ssl_cert_file = '{}'", certs.join("cert.pem").display()),
+            format!("ssl_key_file = '{}'", certs.join("key.pem").display()),
+        ];
+        cluster.ensure_running().expect("start the TLS cluster");
+        // Refuse every TCP connection that is not encrypted, so a connection that works is
+        // proof of TLS.
+        let hba = cluster.data_dir().join("pg_hba.conf");
+        let rules = std::fs::read_to_string(&hba).unwrap();
+        std::fs::write(&hba, format!("hostnossl all all 0.0.0.0/0 reject\n{rules}")).unwrap();
+        let server = TlsCluster { cluster, port };
+        let reload = std::process::Command::new("psql")
+            .args([
+                &server.url("sslmode=require"),
+                "-XAtc",
+                "SELECT pg_reload_conf()",
+            ])
+            .output()
+            .expect("psql");
+        assert!(
+            reload.status.success(),
+            "{}",
+            String::from_utf8_lossy(&reload.stderr)
+        );
+        server
+    }
+
+    fn url(&self, query: &str) -> String {
+        format!(
+            "postgresql://{}@127.0.0.1:{}/postgres?{query}",
+            self.cluster.superuser, self.port
+        )
+    }
+}
+
+impl Drop for TlsCluster {
+    fn drop(&mut self) {
+        let _ = self.cluster.stop();
+        if let Some(home) = self.cluster.home.parent() {
+            let _ = std::fs::remove_dir_all(home);
+        }
+    }
+}
+
+#[test]
+fn connects_to_a_remote_server_over_tls_with_sslmode_require() {
+    let server = TlsCluster::start();
+    let url = server.url("sslmode=require");
+    let env = [("DATABASE_URL", url.as_str())];
+    gsess_with(&env, &["db", "migrate"], None).success();
+    let who = gsess_with(&env, &["whoami", "--json"], None);
+    who.success();
+    assert_eq!(who.json()["scopes"].as_array().unwrap().len(), 5);
+
+    // The server refuses unencrypted connections: without TLS, gsess cannot get in.
+    let plain = server.url("sslmode=disable");
+    gsess_with(&[("DATABASE_URL", plain.as_str())], &["whoami"], None).code(9);
+}
+
+#[test]
+fn sslmode_require_against_a_server_without_tls_exits_9() {
+    let db = common::TestDb::new();
+    let url = format!("{}&sslmode=require", db.url());
+    let run = gsess_with(&[("DATABASE_URL", &url)], &["--json", "whoami"], None);
+    run.code(9);
+    assert_eq!(run.json_error()["error"]["code"], "UNAVAILABLE");
 }
