@@ -110,3 +110,38 @@ fn db_migrate_is_refused_to_an_ordinary_login_and_idempotent_for_the_owner() {
     );
     db.gsess_as(&login, &["db", "migrate"]).code(6);
 }
+
+#[test]
+fn a_closed_stdout_pipe_is_not_an_error() {
+    // `gsess … | head` closes the pipe early: gsess must exit 0, not panic or report it.
+    for args in [
+        &["completions", "bash"][..],
+        &["db", "url"][..],
+        &["--json", "db", "url"][..],
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = std::process::Command::new(common::gsess_binary())
+            .args(args)
+            .env(
+                "DATABASE_URL",
+                "postgresql://x@localhost/x?host=/nonexistent",
+            )
+            .stdin(std::process::Stdio::null())
+            .stdout(writer)
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "gsess {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            output.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
