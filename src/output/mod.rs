@@ -1,5 +1,7 @@
 //! Rendering: commands return view structs; this prints them as a table on a terminal,
 //! plain text otherwise, or one JSON document with `--json`. Database rows never get here.
+//! Views shared by several commands live in this module's children (`session`,
+//! `attendance`); a view only one command answers with lives beside that command.
 
 pub mod attendance;
 pub mod session;
