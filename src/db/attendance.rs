@@ -27,6 +27,43 @@ pub enum RowKind {
     Supervisor,
 }
 
+impl RowKind {
+    /// Lock rows `FOR UPDATE`, in id order, and read them as they now stand: `key` is the
+    /// participant's MRN or the supervisor's NPI.
+    fn lock_sql(self) -> &'static str {
+        match self {
+            RowKind::Participant => {
+                "SELECT p.id, p.status::text AS status, m.mrn AS key,
+                        m.first_name || ' ' || m.last_name AS name
+                   FROM session_participant p JOIN member m ON m.id = p.member_id
+                  WHERE p.facility_id = $1 AND p.id = ANY ($2)
+                  ORDER BY p.id
+                    FOR UPDATE OF p"
+            }
+            RowKind::Supervisor => {
+                "SELECT x.id, x.status::text AS status, v.npi::text AS key,
+                        v.first_name || ' ' || v.last_name AS name
+                   FROM session_supervisor x JOIN provider v ON v.id = x.provider_id
+                  WHERE x.facility_id = $1 AND x.id = ANY ($2)
+                  ORDER BY x.id
+                    FOR UPDATE OF x"
+            }
+        }
+    }
+
+    /// One statement sets the status of every given row of this kind.
+    fn mark_sql(self) -> &'static str {
+        match self {
+            RowKind::Participant => {
+                "UPDATE session_participant SET status = $3 WHERE facility_id = $1 AND id = ANY ($2)"
+            }
+            RowKind::Supervisor => {
+                "UPDATE session_supervisor SET status = $3 WHERE facility_id = $1 AND id = ANY ($2)"
+            }
+        }
+    }
+}
+
 /// Row ids of a session, per table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RowIds {
@@ -280,50 +317,22 @@ struct LockedRow {
     name: String,
 }
 
-/// Lock roster rows `FOR UPDATE`, in id order, and read them as they now stand.
-async fn lock_participants(
+/// Lock the given rows of one kind (roster rows always before supervisor rows, so writers
+/// queue rather than deadlock) and read them as they now stand.
+async fn lock_rows(
     conn: &mut PgConnection,
+    kind: RowKind,
     facility_id: i64,
     ids: &[i64],
 ) -> Result<Vec<LockedRow>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(sqlx::query_as(
-        "SELECT p.id, p.status::text AS status, m.mrn AS key,
-                m.first_name || ' ' || m.last_name AS name
-           FROM session_participant p JOIN member m ON m.id = p.member_id
-          WHERE p.facility_id = $1 AND p.id = ANY ($2)
-          ORDER BY p.id
-            FOR UPDATE OF p",
-    )
-    .bind(facility_id)
-    .bind(ids)
-    .fetch_all(&mut *conn)
-    .await?)
-}
-
-/// Lock supervisor rows `FOR UPDATE`, in id order (after the roster rows, always).
-async fn lock_supervisors(
-    conn: &mut PgConnection,
-    facility_id: i64,
-    ids: &[i64],
-) -> Result<Vec<LockedRow>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(sqlx::query_as(
-        "SELECT x.id, x.status::text AS status, v.npi::text AS key,
-                v.first_name || ' ' || v.last_name AS name
-           FROM session_supervisor x JOIN provider v ON v.id = x.provider_id
-          WHERE x.facility_id = $1 AND x.id = ANY ($2)
-          ORDER BY x.id
-            FOR UPDATE OF x",
-    )
-    .bind(facility_id)
-    .bind(ids)
-    .fetch_all(&mut *conn)
-    .await?)
+    Ok(sqlx::query_as(kind.lock_sql())
+        .bind(facility_id)
+        .bind(ids)
+        .fetch_all(&mut *conn)
+        .await?)
 }
 
 fn parse_status(text: &str) -> Result<AttendanceStatus> {
@@ -440,8 +449,8 @@ pub async fn mark_in(
     }
 
     let facility_id = resolution.facility_id;
-    let participants = lock_participants(conn, facility_id, &participant_ids).await?;
-    let supervisors = lock_supervisors(conn, facility_id, &supervisor_ids).await?;
+    let participants = lock_rows(conn, RowKind::Participant, facility_id, &participant_ids).await?;
+    let supervisors = lock_rows(conn, RowKind::Supervisor, facility_id, &supervisor_ids).await?;
 
     // A named row removed between the resolution and the lock (`roster remove`).
     let gone: Vec<String> = resolution
@@ -496,10 +505,7 @@ pub async fn mark_in(
         return Err(nothing_left(session_id));
     }
 
-    for (table, kind) in [
-        ("session_participant", RowKind::Participant),
-        ("session_supervisor", RowKind::Supervisor),
-    ] {
+    for kind in [RowKind::Participant, RowKind::Supervisor] {
         let ids: Vec<i64> = changes
             .iter()
             .filter(|c| c.kind == kind)
@@ -508,13 +514,7 @@ pub async fn mark_in(
         if ids.is_empty() {
             continue;
         }
-        let sql = match table {
-            "session_participant" => {
-                "UPDATE session_participant SET status = $3 WHERE facility_id = $1 AND id = ANY ($2)"
-            }
-            _ => "UPDATE session_supervisor SET status = $3 WHERE facility_id = $1 AND id = ANY ($2)",
-        };
-        sqlx::query(sql)
+        sqlx::query(kind.mark_sql())
             .bind(facility_id)
             .bind(&ids)
             .bind(to.as_str())
@@ -637,7 +637,13 @@ pub async fn roster_remove(pool: &PgPool, session_id: i64, mrns: &[String]) -> R
     let ids: Vec<i64> = resolution.members.iter().filter_map(|r| r.row_id).collect();
     let mut ids_sorted = ids.clone();
     ids_sorted.sort_unstable();
-    let rows = lock_participants(&mut tx, resolution.facility_id, &ids_sorted).await?;
+    let rows = lock_rows(
+        &mut tx,
+        RowKind::Participant,
+        resolution.facility_id,
+        &ids_sorted,
+    )
+    .await?;
     if rows.len() != ids.len() {
         return Err(Error::not_found(format!(
             "a member named left session {session_id} meanwhile: nothing removed"
