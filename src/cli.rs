@@ -1,4 +1,4 @@
-//! The command line (SPEC §6): clap types only. Parsing here, behaviour in `commands/`.
+//! The command line: clap types only. Parsing here, behaviour in `commands/`.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;

@@ -1,4 +1,4 @@
-//! The embedded default (SPEC §7): a private PostgreSQL cluster under `$GSESS_HOME`, made
+//! The embedded default: a private PostgreSQL cluster under `$GSESS_HOME`, made
 //! with the machine's own server binaries, reachable only on a Unix socket.
 //!
 //! Trust authentication is safe here because the socket lives in a 0700 directory: only the
@@ -39,7 +39,7 @@ pub struct Cluster {
 }
 
 impl Cluster {
-    /// The cluster of `$GSESS_HOME` or its default (SPEC §7).
+    /// The cluster of `$GSESS_HOME` or its default.
     pub fn from_env() -> Result<Cluster> {
         Cluster::at(default_home()?)
     }

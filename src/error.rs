@@ -1,10 +1,11 @@
-//! The one error type of gsess: every failure carries the exit code of SPEC §6.1, a message
-//! for people and, for `--json`, context for scripts.
+//! The one error type of gsess: every failure carries its exit code, a message for people
+//! and, for `--json`, context for scripts. It knows nothing of the database driver: `db`
+//! converts its own errors into this one at its edge, keeping the SQLSTATE.
 
 use serde_json::{Map, Value};
 use std::fmt;
 
-/// Exit codes of SPEC §6.1 (0 is success and has no variant).
+/// The exit codes (0 is success and has no variant).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitKind {
     Error,
@@ -73,6 +74,8 @@ pub struct Error {
     pub message: String,
     /// Extra fields for the JSON error object (the path of a bad field, a missing scope…).
     pub context: Map<String, Value>,
+    /// The SQLSTATE when the database refused: what a retry or a caller decides on.
+    pub sqlstate: Option<String>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -83,7 +86,17 @@ impl Error {
             kind,
             message: message.into(),
             context: Map::new(),
+            sqlstate: None,
         }
+    }
+
+    /// Record the SQLSTATE of the database refusal behind this error (also shown in JSON).
+    pub fn with_sqlstate(mut self, sqlstate: impl Into<String>) -> Self {
+        let sqlstate = sqlstate.into();
+        self.context
+            .insert("sqlstate".to_owned(), sqlstate.clone().into());
+        self.sqlstate = Some(sqlstate);
+        self
     }
 
     pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
@@ -133,21 +146,6 @@ impl std::error::Error for Error {}
 impl From<std::io::Error> for Error {
     fn from(err: std::io::Error) -> Self {
         Error::internal(format!("I/O error: {err}"))
-    }
-}
-
-impl From<sqlx::Error> for Error {
-    fn from(err: sqlx::Error) -> Self {
-        crate::db::errors::map_sqlx_error(err)
-    }
-}
-
-impl From<sqlx::migrate::MigrateError> for Error {
-    fn from(err: sqlx::migrate::MigrateError) -> Self {
-        match err {
-            sqlx::migrate::MigrateError::Execute(inner) => inner.into(),
-            other => Error::internal(format!("migration failed: {other}")),
-        }
     }
 }
 

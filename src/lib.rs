@@ -1,10 +1,22 @@
 //! gsess: group session attendance and billing administration over PostgreSQL.
 //!
-//! `main.rs` parses and maps the one error type to an exit code; everything else is here:
-//! `cli` (clap types), `commands` (one module per subcommand), `rules` (pure functions shared
-//! by the billing preview and the claim scrubber), `db` (connections, SQLSTATE mapping),
-//! `dataset` (the import document), `output` (views rendered as tables or JSON) and
-//! `embedded` (the local PostgreSQL cluster).
+//! One direction of flow, one place for each decision:
+//! - `cli` holds the clap types; `main.rs` parses, calls [`run`] and maps the one error
+//!   type (`error`) to the exit code.
+//! - `commands/` has one module per subcommand: it turns arguments into a request, calls one
+//!   operation and renders the result. A new command goes there (and into `cli`).
+//! - `ops/` holds the actions themselves (mark, finalize, import, …): request in, result out,
+//!   given a connection and, where they ask or report, a way to confirm and a progress bar.
+//!   `demo`, `take` and the long-running workers call them too. A new action goes there.
+//! - `rules/` is pure: the attendance state machine, the billable count, band resolution,
+//!   the supervision ratio, money, X12 limits — shared by the billing preview and the claim
+//!   scrubber. A new rule goes there, with its unit tests.
+//! - `db/` connects (one connection per command), runs every query (one module per subject)
+//!   and turns the database's refusals into exit codes. A new query goes there.
+//! - `model/` holds the plain records `db` reads; `output/` renders views built from what the
+//!   operations return — it never sees a database row. A new view goes there.
+//! - `dataset/` is the import document (parsed and validated without the database),
+//!   `embedded` the private PostgreSQL cluster, `time` the parsing of dates and times.
 
 pub mod app;
 pub mod cli;
@@ -13,6 +25,8 @@ pub mod dataset;
 pub mod db;
 pub mod embedded;
 pub mod error;
+pub mod model;
+pub mod ops;
 pub mod output;
 pub mod rules;
 pub mod time;
@@ -21,25 +35,32 @@ use app::App;
 use cli::{Cli, Command};
 use error::Result;
 
-/// Run one parsed command line.
+/// Run one parsed command line; the database connection, if one was opened, is closed
+/// cleanly whatever the outcome.
 pub async fn run(cli: Cli) -> Result<()> {
     let mut app = App::new(cli.global);
-    match &cli.command {
-        Command::List(args) => commands::list::run(&mut app, args).await,
-        Command::Mark(args) => commands::mark::run(&mut app, args).await,
-        Command::Take(args) => commands::take::run(&mut app, args).await,
-        Command::Finalize(args) => commands::finalize::run(&mut app, args).await,
-        Command::Create(args) => commands::create::run(&mut app, args).await,
-        Command::Roster(command) => commands::roster::run(&mut app, command).await,
-        Command::Supervisor(command) => commands::supervisor::run(&mut app, command).await,
-        Command::Show(args) => commands::show::run(&mut app, args).await,
-        Command::Preview(args) => commands::preview::run(&mut app, args).await,
-        Command::Explain(args) => commands::explain::run(&mut app, args).await,
-        Command::Accept(args) => commands::accept::run(&mut app, args).await,
-        Command::Import(args) => commands::import::run(&mut app, args).await,
-        Command::Whoami => commands::whoami::run(&mut app).await,
-        Command::Db(command) => commands::db::run(&mut app, command).await,
-        Command::Demo => commands::demo::run(&mut app).await,
+    let result = dispatch(&mut app, &cli.command).await;
+    app.db.close().await;
+    result
+}
+
+async fn dispatch(app: &mut App, command: &Command) -> Result<()> {
+    match command {
+        Command::List(args) => commands::list::run(app, args).await,
+        Command::Mark(args) => commands::mark::run(app, args).await,
+        Command::Take(args) => commands::take::run(app, args).await,
+        Command::Finalize(args) => commands::finalize::run(app, args).await,
+        Command::Create(args) => commands::create::run(app, args).await,
+        Command::Roster(command) => commands::roster::run(app, command).await,
+        Command::Supervisor(command) => commands::supervisor::run(app, command).await,
+        Command::Show(args) => commands::show::run(app, args).await,
+        Command::Preview(args) => commands::preview::run(app, args).await,
+        Command::Explain(args) => commands::explain::run(app, args).await,
+        Command::Accept(args) => commands::accept::run(app, args).await,
+        Command::Import(args) => commands::import::run(app, args).await,
+        Command::Whoami => commands::whoami::run(app).await,
+        Command::Db(command) => commands::db::run(app, command).await,
+        Command::Demo => commands::demo::run(app).await,
         Command::Completions(args) => commands::completions::run(args),
     }
 }

@@ -5,7 +5,8 @@ use gsess::cli::Cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let wants_json = std::env::args().any(|a| a == "--json");
+    // Arguments that are not UTF-8 are the parser's to refuse (exit 2), never a panic.
+    let wants_json = std::env::args_os().any(|a| a == "--json");
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {

@@ -1,4 +1,4 @@
-//! Reading a time `T` (SPEC §6 "Value formats"): RFC 3339 with an offset, or a wall-clock
+//! Reading a time `T`: RFC 3339 with an offset, or a wall-clock
 //! `YYYY-MM-DD HH:MM` read in a given IANA time zone (the facility's, for `create`).
 //!
 //! A wall-clock time can name no instant (the spring-forward gap: `2026-03-08 02:30` in Los
@@ -6,7 +6,9 @@
 //! Guessing would put a session an hour off, so both are refused with the two readings
 //! spelled out; the caller names the field and exits 10. Pure functions, no I/O.
 
-use chrono::{DateTime, Duration, FixedOffset, LocalResult, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono::{
+    DateTime, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc,
+};
 use chrono_tz::{OffsetName, Tz};
 use std::fmt;
 
@@ -17,6 +19,26 @@ const LOCAL_FORMATS: [&str; 4] = [
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%dT%H:%M:%S",
 ];
+
+/// Calendar days from `first` to `last`, both included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateRange {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+impl DateRange {
+    pub fn day(date: NaiveDate) -> DateRange {
+        DateRange {
+            first: date,
+            last: date,
+        }
+    }
+
+    pub fn is_one_day(&self) -> bool {
+        self.first == self.last
+    }
+}
 
 /// Why a text is not one instant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,6 +17,23 @@ fn usage_errors_exit_2_and_json_errors_are_one_object_on_stderr() {
 }
 
 #[test]
+fn an_argument_that_is_not_utf8_is_a_usage_error_not_a_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    let output = std::process::Command::new(common::gsess_binary())
+        .arg("--json")
+        .arg("list")
+        .arg("--facility")
+        .arg(std::ffi::OsStr::from_bytes(b"NORTH\xff"))
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run gsess");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.contains("\"USAGE\""), "{stderr}");
+}
+
+#[test]
 fn help_and_version_succeed() {
     gsess_with(&[], &["--help"], None)
         .success()

@@ -291,7 +291,7 @@ fn accept_refuses_what_cannot_or_need_not_be_accepted() {
     let id = s.session.to_string();
     mark(&db, s.rows[0], "ATTENDED");
 
-    // Not acceptable by the SPEC: exit 10 with the reason.
+    // Not acceptable by the rules: exit 10 with the reason.
     let run = db.gsess(&[
         "--json",
         "accept",

@@ -6,8 +6,10 @@
 mod common;
 
 use common::TestDb;
-use gsess::db::finalize::{apply_batch, plan, Selection, BATCH_SESSIONS};
+use gsess::db::finalize::{plan, FinalizeScope};
+use gsess::ops::finalize::{apply_batch, BATCH_SESSIONS};
 use serde_json::{json, Value};
+use sqlx::Connection;
 use std::collections::BTreeMap;
 
 const WRITE: &str = "clinical.attendance.write";
@@ -753,19 +755,20 @@ fn the_apply_touches_only_listed_rows_still_scheduled_on_sessions_still_unlocked
     let writer = db.login("writer", &[WRITE]);
     let url = db.url_as(&writer);
 
-    let pool = || async {
-        sqlx::postgres::PgPoolOptions::new()
-            .max_connections(1)
-            .connect(&url)
+    let connect = || async {
+        sqlx::PgConnection::connect(&url)
             .await
             .expect("connect as the writer")
     };
     let rows = block_on(async {
-        let pool = pool().await;
-        let rows = plan(&pool, &Selection::Sessions(vec![s, claimed, outside]))
-            .await
-            .expect("plan");
-        pool.close().await;
+        let mut conn = connect().await;
+        let rows = plan(
+            &mut conn,
+            &FinalizeScope::Sessions(vec![s, claimed, outside]),
+        )
+        .await
+        .expect("plan");
+        conn.close().await.expect("close");
         rows
     });
     assert_eq!(rows.len(), 3);
@@ -777,14 +780,14 @@ fn the_apply_touches_only_listed_rows_still_scheduled_on_sessions_still_unlocked
     lock(&db, claimed, "M003");
 
     let outcome = block_on(async {
-        let pool = pool().await;
+        let mut conn = connect().await;
         let roster: Vec<i64> = rows.iter().flat_map(|r| r.roster_ids.clone()).collect();
         let supervisors: Vec<i64> = rows.iter().flat_map(|r| r.supervisor_ids.clone()).collect();
         // `outside` is not in the batch: its listed row id must not be touched.
-        let outcome = apply_batch(&pool, &[s, claimed], &roster, &supervisors)
+        let outcome = apply_batch(&mut conn, &[s, claimed], &roster, &supervisors)
             .await
             .expect("apply");
-        pool.close().await;
+        conn.close().await.expect("close");
         outcome
     });
     assert_eq!(outcome.roster, [(s, rows[0].roster_ids[0])]);

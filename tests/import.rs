@@ -893,6 +893,24 @@ fn every_validation_error_names_its_json_path_and_changes_nothing() {
             "$.members[2].sex",
             "\"Y\"",
         ),
+        (
+            "an X12 delimiter in a name would break the claim",
+            Box::new(|d| set(d, "/members/0/last_name", json!("O*Brien"))),
+            "$.members[0].last_name",
+            "contains '*', which cannot travel in an X12 claim",
+        ),
+        (
+            "a control character in an address line",
+            Box::new(|d| set(d, "/facilities/0/address/line1", json!("1 Main\nSt"))),
+            "$.facilities[0].address.line1",
+            "'\\n'",
+        ),
+        (
+            "a first name longer than the claim holds",
+            Box::new(|d| set(d, "/members/1/first_name", json!("A".repeat(36)))),
+            "$.members[1].first_name",
+            "over the NM104 element's maximum of 35",
+        ),
     ];
 
     for (case, mutate, path, fragment) in &cases {

@@ -14,7 +14,7 @@ const LEE: &str = "1679576722";
 const DANA_TWIN: &str = "1111111112";
 
 // ----------------------------------------------------------------------------------------
-// Seeding through the import (SPEC §8)
+// Seeding through the import
 // ----------------------------------------------------------------------------------------
 
 /// Two facilities on opposite coasts, two group types, one payer (for claims), providers and
@@ -855,8 +855,7 @@ fn a_facility_day_is_an_index_range_on_group_session_day() {
     let facility: i64 = db.scalar("SELECT id FROM facility WHERE code = 'NORTH'");
     let day = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
     let sql = gsess::db::list::list_sql(&gsess::db::list::ListFilter {
-        from: day,
-        to: day,
+        dates: gsess::time::DateRange::day(day),
         facility_id: Some(facility),
         group_type_id: None,
         status: None,

@@ -320,7 +320,7 @@ fn issue_key(issue: &Value) -> String {
     }
 }
 
-/// The preview's issue keys, sorted (the SPEC does not fix their order).
+/// The preview's issue keys, sorted (their order is not part of the contract).
 fn keys(preview: &Value) -> Vec<String> {
     let mut keys: Vec<String> = preview["issues"]
         .as_array()
@@ -1249,7 +1249,7 @@ fn a_participant_without_coverage_still_has_a_payer_field_in_show() {
     assert_eq!(uncovered["mrn"], "M002");
     assert!(
         uncovered.as_object().unwrap().contains_key("payer"),
-        "SPEC §6.2: roster rows carry `payer` (null without coverage): {uncovered:#}"
+        "roster rows carry `payer` (null without coverage): {uncovered:#}"
     );
     assert_eq!(uncovered["payer"], Value::Null);
 }
@@ -1436,7 +1436,7 @@ fn fail_on_refuses_an_unknown_session_with_3_and_an_unknown_threshold_with_2() {
 
 #[test]
 fn fail_on_accepts_the_severity_in_any_case() {
-    // SPEC §1.3: severities are upper case in JSON; on the command line, any case.
+    // Severities are upper case in JSON; on the command line, any case.
     let db = TestDb::new();
     let (blocking, warning) = blocking_and_warning_sessions(&db);
     db.gsess(&["preview", &blocking, "--json", "--fail-on", "BLOCKING"])

@@ -248,7 +248,7 @@ proptest! {
         prop_assert_eq!(evaluation.billable_count, count_billable_participants(&facts.roster));
     }
 
-    /// SPEC §2.2: nothing appears on a claim that the preview did not show.
+    /// The promise: nothing appears on a claim that the preview did not show.
     #[test]
     fn every_claim_carries_a_subset_of_the_preview_issues(facts in session_facts()) {
         let evaluation = evaluate_session(&facts);

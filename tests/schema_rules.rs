@@ -1,6 +1,6 @@
 //! The database is the server: every forbidden thing tried by hand in SQL, as ordinary logins.
 //!
-//! Each test sets up data as the superuser, then attempts what the SPEC forbids with raw SQL as
+//! Each test sets up data as the superuser, then attempts what the contract forbids with raw SQL as
 //! ordinary logins holding one scope each (never the owner or a superuser, which bypass
 //! privileges — except where a test says it uses the superuser to prove a trigger). Every test
 //! fails if the database-level rule it covers is removed: the transition table and its trigger,
@@ -24,7 +24,7 @@ const WRITE: &str = "clinical.attendance.write";
 const FORCE: &str = "clinical.attendance.write.force";
 const BILLING: &str = "clinical.billing.run";
 const ADMIN: &str = "gsess.admin";
-/// The scope names of SPEC §5, spelled out here so a rename anywhere fails this file.
+/// The scope names of the contract, spelled out here so a rename anywhere fails this file.
 const SPEC_SCOPES: [&str; 5] = [READ, WRITE, FORCE, BILLING, ADMIN];
 
 const CHANNEL: &str = "gsess_attendance";

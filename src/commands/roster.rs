@@ -1,34 +1,20 @@
 //! `gsess roster add SESSION MRN...` / `roster remove SESSION MRN...`: late arrivals join as
 //! SCHEDULED (in the order given), still-SCHEDULED rows leave; never on a locked session. The
-//! supervisors are derived from the roster, so the database re-derives them on each change;
-//! the answer shows the list as it now stands.
+//! answer shows the supervisors as they now stand (they are derived from the roster).
 
 use crate::app::App;
 use crate::cli::RosterCommand;
-use crate::db::{attendance, session, Scope};
+use crate::db::Scope;
 use crate::error::Result;
-use crate::output::attendance::{RosterAddView, RosterRemoveView, SupervisorView};
+use crate::ops::attendance::{self, RosterChange};
+use crate::output::attendance::RosterView;
 
 pub async fn run(app: &mut App, command: &RosterCommand) -> Result<()> {
-    let pool = app.pool_with_scope(Scope::AttendanceWrite).await?;
-    match command {
-        RosterCommand::Add(args) => {
-            let added = attendance::roster_add(&pool, args.session, &args.mrns).await?;
-            let record = session::load_session(&pool, args.session).await?;
-            app.out.emit(&RosterAddView {
-                session_id: args.session,
-                added,
-                supervisors: SupervisorView::list(&record),
-            })
-        }
-        RosterCommand::Remove(args) => {
-            let removed = attendance::roster_remove(&pool, args.session, &args.mrns).await?;
-            let record = session::load_session(&pool, args.session).await?;
-            app.out.emit(&RosterRemoveView {
-                session_id: args.session,
-                removed,
-                supervisors: SupervisorView::list(&record),
-            })
-        }
-    }
+    let conn = app.connect(Scope::AttendanceWrite).await?;
+    let (change, args) = match command {
+        RosterCommand::Add(args) => (RosterChange::Add, args),
+        RosterCommand::Remove(args) => (RosterChange::Remove, args),
+    };
+    let outcome = attendance::roster(conn, args.session, change, &args.mrns).await?;
+    app.out.emit(&RosterView::of(change, &outcome))
 }

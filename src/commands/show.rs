@@ -2,14 +2,13 @@
 
 use crate::app::App;
 use crate::cli::SessionArg;
-use crate::db::{session, Scope};
+use crate::db::Scope;
 use crate::error::Result;
+use crate::ops::session;
 use crate::output::session::ShowView;
-use crate::rules::preview::evaluate_session;
 
 pub async fn run(app: &mut App, args: &SessionArg) -> Result<()> {
-    let pool = app.pool_with_scope(Scope::Read).await?;
-    let record = session::load_session(&pool, args.session).await?;
-    let evaluation = evaluate_session(&record.facts());
-    app.out.emit(&ShowView::of(&record, evaluation))
+    let conn = app.connect(Scope::Read).await?;
+    let detail = session::detail(conn, args.session).await?;
+    app.out.emit(&ShowView::of(&detail))
 }

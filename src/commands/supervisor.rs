@@ -3,24 +3,19 @@
 
 use crate::app::App;
 use crate::cli::SupervisorCommand;
-use crate::db::{attendance, session, Scope};
+use crate::db::Scope;
 use crate::error::{Error, Result};
-use crate::output::attendance::{SupervisorAddView, SupervisorView};
+use crate::ops::attendance;
+use crate::output::attendance::SupervisorAddView;
 use crate::rules::npi::check_npi;
 
 pub async fn run(app: &mut App, command: &SupervisorCommand) -> Result<()> {
     let SupervisorCommand::Add(args) = command;
-    let pool = app.pool_with_scope(Scope::AttendanceWrite).await?;
+    let conn = app.connect(Scope::AttendanceWrite).await?;
     let npi = args.npi.trim();
     check_npi(npi).map_err(|e| {
         Error::invalid("NPI", format!("{npi} is not a valid NPI: {e}")).with("npi", npi)
     })?;
-    attendance::supervisor_add(&pool, args.session, npi).await?;
-    let record = session::load_session(&pool, args.session).await?;
-    app.out.emit(&SupervisorAddView {
-        session_id: args.session,
-        added: npi.to_owned(),
-        source: "MANUAL",
-        supervisors: SupervisorView::list(&record),
-    })
+    let outcome = attendance::supervisor_add(conn, args.session, npi).await?;
+    app.out.emit(&SupervisorAddView::of(&outcome))
 }

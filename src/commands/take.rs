@@ -9,16 +9,16 @@
 
 use crate::app::App;
 use crate::cli::SessionArg;
-use crate::commands::mark::mark;
-use crate::db::attendance::{self, RowIds, RowKind, Selection};
-use crate::db::session::{self, SessionRecord};
-use crate::db::Scope;
+use crate::db::{Gate, Scope};
 use crate::error::{Error, ExitKind, Result};
+use crate::model::{RowKind, SessionRecord};
+use crate::ops::attendance::{mark, RowIds, Selection};
+use crate::ops::session::{self, SessionDetail};
+use crate::output::attendance::MarkView;
 use crate::output::session::ShowView;
-use crate::output::View;
-use crate::rules::preview::evaluate_session;
+use crate::output::{Output, View};
 use crate::rules::AttendanceStatus;
-use sqlx::PgPool;
+use sqlx::PgConnection;
 use std::io::IsTerminal;
 
 /// The last item of the row menu.
@@ -35,7 +35,7 @@ pub struct MenuEntry {
     pub key: String,
     pub name: String,
     pub status: AttendanceStatus,
-    /// The legal next states (SPEC §1.2), in the rules' order.
+    /// The legal next states, in the rules' order.
     pub next: Vec<AttendanceStatus>,
 }
 
@@ -236,16 +236,18 @@ pub async fn run(app: &mut App, args: &SessionArg) -> Result<()> {
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
         return Err(no_terminal());
     }
-    let pool = app.pool_with_scope(Scope::AttendanceWrite).await?;
+    // The connection and the output are used together: borrow the two fields apart.
+    let conn = app
+        .db
+        .connect(Gate::Ready(Some(Scope::AttendanceWrite)))
+        .await?;
+    let out = &app.out;
     let id = args.session;
-    let mut record = session::load_session(&pool, id).await?;
-    if record.has_claim {
-        return Err(attendance::locked(id));
+    let mut record = session::load(conn, id).await?;
+    if record.locked {
+        return Err(session::locked(id));
     }
-    show(
-        app,
-        &ShowView::of(&record, evaluate_session(&record.facts())),
-    )?;
+    show(out, &ShowView::of(&SessionDetail::of(record.clone())))?;
 
     loop {
         let entries = menu_entries(&record);
@@ -258,16 +260,15 @@ pub async fn run(app: &mut App, args: &SessionArg) -> Result<()> {
         let Choice::Mark(_, to) = choose_status(&entries, row, picked) else {
             continue;
         };
-        record = match apply(app, &pool, id, to, &entry.selection()).await? {
+        record = match apply(out, conn, id, to, &entry.selection()).await? {
             Some(fresh) => fresh,
-            None => session::load_session(&pool, id).await?,
+            None => session::load(conn, id).await?,
         };
     }
 
     let plan = finalize_plan(&record);
     if plan.is_empty() {
-        app.out
-            .note("Every row has its attendance: nothing is left SCHEDULED.");
+        out.note("Every row has its attendance: nothing is left SCHEDULED.");
         return Ok(());
     }
     let agreed = app.global.yes
@@ -278,19 +279,18 @@ pub async fn run(app: &mut App, args: &SessionArg) -> Result<()> {
                 .interact()
         })?;
     if !agreed {
-        app.out.note(format!(
+        out.note(format!(
             "Left {} row(s) SCHEDULED: {}. `gsess finalize {id}` marks them ABSENT later.",
             plan.rows.len(),
             plan.describe()
         ));
         return Ok(());
     }
-    match mark(&pool, id, AttendanceStatus::Absent, &plan.selection()).await {
-        Ok((view, _)) => show(app, &view),
+    match mark(conn, id, AttendanceStatus::Absent, &plan.selection()).await {
+        Ok(outcome) => show(out, &MarkView::of(&outcome)),
         // Only rows still SCHEDULED are taken: someone else decided all of them meanwhile.
         Err(err) if err.kind == ExitKind::InvalidInput => {
-            app.out
-                .note(format!("Nothing marked ABSENT: {}", err.message));
+            out.note(format!("Nothing marked ABSENT: {}", err.message));
             Ok(())
         }
         Err(err) => Err(err),
@@ -301,16 +301,16 @@ pub async fn run(app: &mut App, args: &SessionArg) -> Result<()> {
 /// change meanwhile (the row moved, left, or was decided) is shown and the roll call goes on;
 /// anything else (the session got locked, the database went away) ends it.
 async fn apply(
-    app: &App,
-    pool: &PgPool,
+    out: &Output,
+    conn: &mut PgConnection,
     id: i64,
     to: AttendanceStatus,
     selection: &Selection,
 ) -> Result<Option<SessionRecord>> {
-    match mark(pool, id, to, selection).await {
-        Ok((view, record)) => {
-            show(app, &view)?;
-            Ok(Some(record))
+    match mark(conn, id, to, selection).await {
+        Ok(outcome) => {
+            show(out, &MarkView::of(&outcome))?;
+            Ok(Some(outcome.record))
         }
         Err(err)
             if matches!(
@@ -318,8 +318,7 @@ async fn apply(
                 ExitKind::IllegalTransition | ExitKind::NotFound | ExitKind::InvalidInput
             ) =>
         {
-            app.out
-                .note(format!("{} (the roll call goes on)", err.message));
+            out.note(format!("{} (the roll call goes on)", err.message));
             Ok(None)
         }
         Err(err) => Err(err),
@@ -327,11 +326,11 @@ async fn apply(
 }
 
 /// Each step's answer: a document per line with `--json`, the rendering otherwise.
-fn show<V: View>(app: &App, view: &V) -> Result<()> {
-    if app.out.json {
-        app.out.emit_line(view)
+fn show<V: View>(out: &Output, view: &V) -> Result<()> {
+    if out.json {
+        out.emit_line(view)
     } else {
-        app.out.emit(view)
+        out.emit(view)
     }
 }
 
@@ -360,7 +359,7 @@ mod tests {
             "billing_npi": "1234567893", "group_type": "DBT", "group_type_name": "DBT",
             "starts_at": "2026-11-27T22:00:00Z", "ends_at": "2026-11-27T23:30:00Z",
             "local_date": "2026-11-27", "place_of_service": null, "source": "FEED",
-            "attendance_version": 0, "has_claim": false, "billed": false,
+            "attendance_version": 0, "locked": false, "billed": false,
             "roster": [member(11, "M001", "Ana", "SCHEDULED"), member(12, "M002", "Ben", "ATTENDED"),
                        member(13, "M003", "Cy", "ABSENT")],
             "supervisors": [supervisor(21, "1245319599", "Dana", "SCHEDULED"),

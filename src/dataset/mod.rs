@@ -1,4 +1,4 @@
-//! The import document (SPEC §8): one JSON object whose sections (all optional) are lists of
+//! The import document: one JSON object whose sections (all optional) are lists of
 //! rows keyed by natural keys — facility/payer/group type `code`, member `mrn`, provider
 //! `npi`, user `login`, session (facility, `external_id`), coverage (member, payer, priority,
 //! start), assignment (provider, member, role, start), supervision rule (payer, state, group
@@ -10,11 +10,10 @@
 //!   path (`$.members[2].birth_date: invalid date …`);
 //! - [`validate`]: pure checks in document order (sections in the order below, rows in list
 //!   order), given what the database already holds — the first problem is the error;
-//! - [`apply`]: the SQL, one set-based statement per section, in one transaction.
+//! - `db::import`: the SQL, one set-based statement per section, in one transaction.
 //!
 //! Money is never a float: a band's `rate` is a JSON string (`"45.00"`) read into a decimal.
 
-pub mod apply;
 pub mod demo;
 pub mod validate;
 
@@ -75,10 +74,10 @@ pub struct Document {
     pub members: Option<Vec<Member>>,
     pub providers: Option<Vec<Provider>>,
     pub users: Option<Vec<User>>,
-    pub coverages: Option<Vec<Coverage>>,
+    pub coverages: Option<Vec<CoverageEntry>>,
     pub staff_assignments: Option<Vec<StaffAssignment>>,
-    pub supervision_rules: Option<Vec<SupervisionRule>>,
-    pub size_bands: Option<Vec<SizeBand>>,
+    pub supervision_rules: Option<Vec<SupervisionRuleEntry>>,
+    pub size_bands: Option<Vec<SizeBandEntry>>,
     pub sessions: Option<Vec<Session>>,
 }
 
@@ -241,7 +240,7 @@ pub struct User {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Coverage {
+pub struct CoverageEntry {
     /// A member's MRN.
     pub member: String,
     /// A payer code.
@@ -282,7 +281,7 @@ pub struct StaffAssignment {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SupervisionRule {
+pub struct SupervisionRuleEntry {
     pub payer: String,
     pub state: String,
     /// None: every group type without rows of its own.
@@ -296,7 +295,7 @@ pub struct SupervisionRule {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SizeBand {
+pub struct SizeBandEntry {
     pub payer: String,
     pub state: String,
     pub group_type: Option<String>,
@@ -548,10 +547,53 @@ pub struct Counts {
 
 /// What an import did (or, on a dry run, would do).
 #[derive(Debug, Clone, Default)]
-pub struct Outcome {
+pub struct ImportOutcome {
     /// Every section present in the document, in report order.
     pub sections: Vec<(Section, Counts)>,
     pub kept: Vec<Kept>,
+}
+
+/// `{created: {section: n}, updated: {…}, unchanged: {…}, removed: {participants: n}, kept}`:
+/// the shape of `import --json`, and of the import's audit entry.
+impl Serialize for ImportOutcome {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+
+        /// One number per section, as an object in section order.
+        struct PerSection(Vec<(&'static str, i64)>);
+        impl Serialize for PerSection {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(Some(self.0.len()))?;
+                for (section, n) in &self.0 {
+                    map.serialize_entry(section, n)?;
+                }
+                map.end()
+            }
+        }
+        let by = |pick: fn(&Counts) -> i64, only: Option<Section>| {
+            PerSection(
+                self.sections
+                    .iter()
+                    .filter(|(section, _)| only.is_none_or(|o| o == *section))
+                    .map(|(section, counts)| (section.name(), pick(counts)))
+                    .collect(),
+            )
+        };
+        let mut map = serializer.serialize_map(Some(5))?;
+        map.serialize_entry("created", &by(|c| c.created, None))?;
+        map.serialize_entry("updated", &by(|c| c.updated, None))?;
+        map.serialize_entry("unchanged", &by(|c| c.unchanged, None))?;
+        // Roster rows taken off re-imported sessions: participants only.
+        map.serialize_entry("removed", &by(|c| c.removed, Some(Section::Participants)))?;
+        map.serialize_entry("kept", &self.kept)?;
+        map.end()
+    }
 }
 
 #[cfg(test)]

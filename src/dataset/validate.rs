@@ -8,13 +8,18 @@
 //! does not normalise is left as written, so the error quotes it.
 
 use super::{
-    Address, Coverage, Date, Document, Facility, Member, Payer, Session, SizeBand, StaffAssignment,
-    Subscriber, SupervisionRule, User,
+    Address, CoverageEntry, Date, Document, Facility, Member, Payer, Session, SizeBandEntry,
+    StaffAssignment, Subscriber, SupervisionRuleEntry, User,
 };
 use crate::error::{Error, Result};
+use crate::rules::money::check_rate;
 use crate::rules::npi::{check_npi, NpiError};
+use crate::rules::x12::{
+    self, check_diagnosis_code, check_filing_indicator, check_modifier, check_place_of_service,
+    check_procedure_code, check_storable, check_zip, normal_diagnosis_code, MAX_DIAGNOSIS_CODES,
+    MAX_MODIFIERS,
+};
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Display;
 
@@ -144,35 +149,6 @@ fn normalize(document: &mut Document) {
     }
 }
 
-/// `F33.1`, `f331` → `F331`: a letter, a digit, a letter or digit, then up to four letters or
-/// digits; a dot, if any, only after the third character and followed by something.
-pub fn normal_diagnosis_code(code: &str) -> Option<String> {
-    let stripped = match code.split_once('.') {
-        Some((head, tail)) if head.len() == 3 && !tail.is_empty() && !tail.contains('.') => {
-            format!("{head}{tail}")
-        }
-        Some(_) => return None,
-        None => code.to_owned(),
-    };
-    let upper = stripped.to_ascii_uppercase();
-    let bytes = upper.as_bytes();
-    let valid = (3..=7).contains(&bytes.len())
-        && bytes[0].is_ascii_uppercase()
-        && bytes[1].is_ascii_digit()
-        && bytes[2..].iter().all(u8::is_ascii_alphanumeric);
-    valid.then_some(upper)
-}
-
-/// SBR09 claim filing indicator codes (X12 005010).
-const FILING_INDICATORS: &[&str] = &[
-    "11", "12", "13", "14", "15", "16", "17", "AM", "BL", "CH", "CI", "DS", "FI", "HM", "LM", "MA",
-    "MB", "MC", "OF", "TV", "VA", "WC", "ZZ",
-];
-
-/// The 837P's HI segment holds at most 12 diagnosis codes.
-const MAX_DIAGNOSIS_CODES: usize = 12;
-const MAX_MODIFIERS: usize = 4;
-
 type Check = std::result::Result<(), String>;
 
 /// Attach the path (built only on failure) to a value check.
@@ -190,6 +166,17 @@ fn text(value: &str) -> Check {
     } else {
         Ok(())
     }
+}
+
+/// Required text that goes into a claim: not empty, and storable in its X12 element.
+fn claim_text(value: &str, rule: x12::ElementRule) -> Check {
+    text(value)?;
+    check_storable(value, rule)
+}
+
+fn optional_claim_text(value: &Option<String>, rule: x12::ElementRule) -> Check {
+    optional_text(value)?;
+    value.as_deref().map_or(Ok(()), |v| check_storable(v, rule))
 }
 
 fn optional_text(value: &Option<String>) -> Check {
@@ -225,25 +212,9 @@ fn npi(value: &str) -> Check {
     })
 }
 
-fn digits(value: &str, lengths: &[usize]) -> bool {
-    lengths.contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit())
-}
-
-fn zip(value: &str, lengths: &[usize], what: &str) -> Check {
-    if digits(value, lengths) {
-        Ok(())
-    } else {
-        Err(format!("invalid ZIP {value:?}: {what}"))
-    }
-}
-
-fn place_of_service(value: &Option<String>) -> Check {
-    match value {
-        Some(v) if !digits(v, &[2]) => Err(format!(
-            "invalid place of service {v:?}: expected a two-digit code, e.g. \"11\" or \"02\""
-        )),
-        _ => Ok(()),
-    }
+/// A check of an optional value: absent is fine.
+fn optional(value: &Option<String>, check: fn(&str) -> Check) -> Check {
+    value.as_deref().map_or(Ok(()), check)
 }
 
 fn sex(value: &str) -> Check {
@@ -281,51 +252,6 @@ fn role(value: &str) -> Check {
     } else {
         Err(format!(
             "invalid role {value:?}: expected upper-case letters and underscores, e.g. SUPERVISING"
-        ))
-    }
-}
-
-fn procedure_code(value: &str) -> Check {
-    if value.len() == 5 && value.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        Ok(())
-    } else {
-        Err(format!(
-            "invalid procedure code {value:?}: expected 5 letters or digits, e.g. \"90853\""
-        ))
-    }
-}
-
-fn modifier(value: &str) -> Check {
-    if value.len() == 2 && value.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        Ok(())
-    } else {
-        Err(format!(
-            "invalid modifier {value:?}: expected 2 letters or digits, e.g. \"HQ\""
-        ))
-    }
-}
-
-fn rate(value: Decimal) -> Check {
-    if value.is_sign_negative() && !value.is_zero() {
-        Err(format!("rate must be ≥ 0, not {value}"))
-    } else if value.round_dp(2) != value {
-        Err(format!("rate {value} has more than 2 decimals"))
-    } else if value >= Decimal::from(10_000_000_000_i64) {
-        Err(format!("rate {value} is too large"))
-    } else {
-        Ok(())
-    }
-}
-
-fn diagnosis_code(value: &str) -> Check {
-    // Normalised codes are 3–7 upper-case characters without a dot; anything else was left
-    // as written because it did not normalise.
-    if normal_diagnosis_code(value).as_deref() == Some(value) {
-        Ok(())
-    } else {
-        Err(format!(
-            "invalid ICD-10-CM code {value:?}: expected a letter, a digit, a letter or digit, \
-             then up to 4 letters or digits, with or without the dot (e.g. \"F33.1\")"
         ))
     }
 }
@@ -454,8 +380,12 @@ impl<'a> Checker<'a> {
             if let Some(earlier) = first(&mut self.providers, row.npi.as_str(), i) {
                 return duplicate(path("npi"), "provider NPI", &row.npi, "providers", earlier);
             }
-            at(text(&row.first_name), || path("first_name"))?;
-            at(text(&row.last_name), || path("last_name"))?;
+            at(claim_text(&row.first_name, x12::FIRST_NAME), || {
+                path("first_name")
+            })?;
+            at(claim_text(&row.last_name, x12::LAST_NAME), || {
+                path("last_name")
+            })?;
         }
         for (i, row) in document.users.iter().flatten().enumerate() {
             self.user(i, row)?;
@@ -490,17 +420,23 @@ impl<'a> Checker<'a> {
                 earlier,
             );
         }
-        at(text(&row.name), || path("name"))?;
+        at(claim_text(&row.name, x12::ORGANIZATION_NAME), || {
+            path("name")
+        })?;
         at(state(&row.state), || path("state"))?;
         at(timezone(&row.timezone), || path("timezone"))?;
         at(npi(&row.npi), || path("npi"))?;
         at(text(&row.tax_id), || path("tax_id"))?;
         at(optional_text(&row.taxonomy), || path("taxonomy"))?;
         at(optional_text(&row.phone), || path("phone"))?;
-        at(place_of_service(&row.place_of_service), || {
-            path("place_of_service")
-        })?;
-        at(optional_text(&row.submitter_id), || path("submitter_id"))?;
+        at(
+            optional(&row.place_of_service, check_place_of_service),
+            || path("place_of_service"),
+        )?;
+        at(
+            optional_claim_text(&row.submitter_id, x12::SUBMITTER_ID),
+            || path("submitter_id"),
+        )?;
         address(
             &row.address,
             &path("address"),
@@ -515,19 +451,18 @@ impl<'a> Checker<'a> {
         if let Some(earlier) = first(&mut self.payers, row.code.as_str(), i) {
             return duplicate(path("code"), "payer code", &row.code, "payers", earlier);
         }
-        at(text(&row.name), || path("name"))?;
-        at(text(&row.payer_id), || path("payer_id"))?;
-        at(optional_text(&row.receiver_id), || path("receiver_id"))?;
+        at(claim_text(&row.name, x12::ORGANIZATION_NAME), || {
+            path("name")
+        })?;
+        at(claim_text(&row.payer_id, x12::PAYER_ID), || {
+            path("payer_id")
+        })?;
+        at(
+            optional_claim_text(&row.receiver_id, x12::RECEIVER_ID),
+            || path("receiver_id"),
+        )?;
         if let Some(code) = &row.filing_indicator {
-            if !FILING_INDICATORS.contains(&code.as_str()) {
-                return fail(
-                    path("filing_indicator"),
-                    format!(
-                        "invalid claim filing indicator {code:?}: expected one of {}",
-                        FILING_INDICATORS.join(", ")
-                    ),
-                );
-            }
+            at(check_filing_indicator(code), || path("filing_indicator"))?;
         }
         Ok(())
     }
@@ -538,14 +473,18 @@ impl<'a> Checker<'a> {
         if let Some(earlier) = first(&mut self.members, row.mrn.as_str(), i) {
             return duplicate(path("mrn"), "member MRN", &row.mrn, "members", earlier);
         }
-        at(text(&row.first_name), || path("first_name"))?;
-        at(text(&row.last_name), || path("last_name"))?;
+        at(claim_text(&row.first_name, x12::FIRST_NAME), || {
+            path("first_name")
+        })?;
+        at(claim_text(&row.last_name, x12::LAST_NAME), || {
+            path("last_name")
+        })?;
         at(sex(&row.sex), || path("sex"))?;
         if let Some(codes) = &row.diagnosis_codes {
             let mut seen = HashMap::new();
             for (k, code) in codes.iter().enumerate() {
                 let code_path = || format!("$.members[{i}].diagnosis_codes[{k}]");
-                at(diagnosis_code(code), code_path)?;
+                at(check_diagnosis_code(code), code_path)?;
                 if let Some(earlier) = first(&mut seen, code.as_str(), k) {
                     return fail(
                         code_path(),
@@ -583,12 +522,15 @@ impl<'a> Checker<'a> {
         Ok(())
     }
 
-    fn coverage(&mut self, i: usize, row: &'a Coverage) -> Result<()> {
+    fn coverage(&mut self, i: usize, row: &'a CoverageEntry) -> Result<()> {
         let path = |field: &str| format!("$.coverages[{i}].{field}");
         self.member_ref(&row.member, || path("member"))?;
         self.payer_ref(&row.payer, || path("payer"))?;
         at(int(row.priority, 1, "priority"), || path("priority"))?;
-        at(optional_text(&row.subscriber_id), || path("subscriber_id"))?;
+        at(
+            optional_claim_text(&row.subscriber_id, x12::MEMBER_ID),
+            || path("subscriber_id"),
+        )?;
         at(date_order(Some(row.start), row.end), || path("end"))?;
         if let Some(subscriber) = &row.subscriber {
             self.subscriber(subscriber, &path("subscriber"))?;
@@ -623,8 +565,12 @@ impl<'a> Checker<'a> {
                 ),
             );
         }
-        at(text(&row.first_name), || path("first_name"))?;
-        at(text(&row.last_name), || path("last_name"))?;
+        at(claim_text(&row.first_name, x12::FIRST_NAME), || {
+            path("first_name")
+        })?;
+        at(claim_text(&row.last_name, x12::LAST_NAME), || {
+            path("last_name")
+        })?;
         at(sex(&row.sex), || path("sex"))
     }
 
@@ -656,7 +602,7 @@ impl<'a> Checker<'a> {
         Ok(())
     }
 
-    fn rule(&mut self, i: usize, row: &'a SupervisionRule) -> Result<()> {
+    fn rule(&mut self, i: usize, row: &'a SupervisionRuleEntry) -> Result<()> {
         let path = |field: &str| format!("$.supervision_rules[{i}].{field}");
         self.payer_ref(&row.payer, || path("payer"))?;
         at(state(&row.state), || path("state"))?;
@@ -685,7 +631,7 @@ impl<'a> Checker<'a> {
         Ok(())
     }
 
-    fn band(&mut self, i: usize, row: &'a SizeBand) -> Result<()> {
+    fn band(&mut self, i: usize, row: &'a SizeBandEntry) -> Result<()> {
         let path = |field: &str| format!("$.size_bands[{i}].{field}");
         self.payer_ref(&row.payer, || path("payer"))?;
         at(state(&row.state), || path("state"))?;
@@ -700,12 +646,12 @@ impl<'a> Checker<'a> {
                 format!("inverted band: min {} > max {}", row.min, row.max),
             );
         }
-        at(procedure_code(&row.procedure_code), || {
+        at(check_procedure_code(&row.procedure_code), || {
             path("procedure_code")
         })?;
         if let Some(modifiers) = &row.modifiers {
             for (k, value) in modifiers.iter().enumerate() {
-                at(modifier(value), || {
+                at(check_modifier(value), || {
                     format!("$.size_bands[{i}].modifiers[{k}]")
                 })?;
             }
@@ -716,7 +662,7 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        at(rate(row.rate.0), || path("rate"))?;
+        at(check_rate(row.rate.0), || path("rate"))?;
         if let Some(minutes) = row.unit_minutes {
             at(int(minutes, 1, "unit_minutes"), || path("unit_minutes"))?;
         }
@@ -802,9 +748,10 @@ impl<'a> Checker<'a> {
                 ),
             );
         }
-        at(place_of_service(&row.place_of_service), || {
-            path("place_of_service")
-        })?;
+        at(
+            optional(&row.place_of_service, check_place_of_service),
+            || path("place_of_service"),
+        )?;
         let mut seen = HashMap::new();
         for (k, mrn) in row.participants.iter().enumerate() {
             let participant = || format!("$.sessions[{i}].participants[{k}]");
@@ -895,11 +842,13 @@ fn duplicate(path: String, what: &str, key: &str, section: &str, earlier: usize)
 
 fn address(row: &Address, prefix: &str, zip_lengths: &[usize], zip_rule: &str) -> Result<()> {
     let path = |field: &str| format!("{prefix}.{field}");
-    at(text(&row.line1), || path("line1"))?;
-    at(optional_text(&row.line2), || path("line2"))?;
-    at(text(&row.city), || path("city"))?;
+    at(claim_text(&row.line1, x12::ADDRESS_LINE), || path("line1"))?;
+    at(optional_claim_text(&row.line2, x12::ADDRESS_LINE), || {
+        path("line2")
+    })?;
+    at(claim_text(&row.city, x12::CITY), || path("city"))?;
     at(state(&row.state), || path("state"))?;
-    at(zip(&row.zip, zip_lengths, zip_rule), || path("zip"))
+    at(check_zip(&row.zip, zip_lengths, zip_rule), || path("zip"))
 }
 
 fn show_start(start: Option<Date>) -> String {
@@ -930,7 +879,7 @@ struct BandSpan {
 }
 
 impl BandSpan {
-    fn of(band: &SizeBand) -> BandSpan {
+    fn of(band: &SizeBandEntry) -> BandSpan {
         BandSpan {
             min: band.min,
             max: band.max,
@@ -979,29 +928,6 @@ mod tests {
             err.context["field"].as_str().unwrap().to_owned(),
             err.message,
         )
-    }
-
-    #[test]
-    fn diagnosis_codes_normalise_with_or_without_the_dot() {
-        assert_eq!(normal_diagnosis_code("F33.1").as_deref(), Some("F331"));
-        assert_eq!(normal_diagnosis_code("f331").as_deref(), Some("F331"));
-        assert_eq!(normal_diagnosis_code("Z00.00").as_deref(), Some("Z0000"));
-        assert_eq!(
-            normal_diagnosis_code("S72.001A").as_deref(),
-            Some("S72001A")
-        );
-        for bad in [
-            "F3.31",
-            "F33.",
-            "33.1",
-            "FF3.1",
-            "F33.1.2",
-            "F33.12345",
-            "F3",
-            "",
-        ] {
-            assert_eq!(normal_diagnosis_code(bad), None, "{bad}");
-        }
     }
 
     #[test]

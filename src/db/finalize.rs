@@ -4,25 +4,17 @@
 //! and only on sessions that are still unlocked).
 //!
 //! Set-based on purpose: the attendance triggers audit, bump versions and NOTIFY per
-//! statement, so finalizing 10,000 sessions costs one read plus four statements per batch
-//! (BEGIN, the audit reason, the UPDATE, COMMIT), never a statement per row or per session.
+//! statement, so finalizing 10,000 sessions costs one read plus a few statements per batch,
+//! never a statement per row or per session.
 
-use crate::error::Result;
-use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{PgExecutor, PgPool};
-use std::time::Duration;
-
-/// Sessions per apply statement (and per transaction): large enough that 10,000 sessions
-/// take 20 round trips, small enough that one transaction never holds a whole day's
-/// session-row locks (the attendance trigger locks each touched session row).
-pub const BATCH_SESSIONS: usize = 500;
-
-/// Recorded as the reason of every audit entry the apply writes (`gsess.reason`).
-pub const AUDIT_REASON: &str = "gsess finalize";
+use super::DbResult;
+use crate::model::Candidate;
+use chrono::NaiveDate;
+use sqlx::PgConnection;
 
 /// Which sessions a finalize looks at.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Selection {
+pub enum FinalizeScope {
     /// Named sessions, by id.
     Sessions(Vec<i64>),
     /// Every session whose local date (its facility's calendar) is `date`, optionally of one
@@ -34,35 +26,6 @@ pub enum Selection {
     },
 }
 
-/// One candidate session as the plan read sees it. `started`, `ended` and `locked` are
-/// judged by the database (`now()`, one clock for everyone; a claim exists).
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct PlanRow {
-    pub id: i64,
-    pub facility_id: i64,
-    pub facility: String,
-    pub timezone: String,
-    pub group_type: String,
-    pub local_date: NaiveDate,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub started: bool,
-    pub ended: bool,
-    pub locked: bool,
-    /// Still-SCHEDULED roster rows, by row id, with the member's MRN (same order).
-    pub roster_ids: Vec<i64>,
-    pub roster_mrns: Vec<String>,
-    /// Still-SCHEDULED supervisor rows, by row id, with the provider's NPI (same order).
-    pub supervisor_ids: Vec<i64>,
-    pub supervisor_npis: Vec<String>,
-}
-
-impl PlanRow {
-    pub fn scheduled_count(&self) -> usize {
-        self.roster_ids.len() + self.supervisor_ids.len()
-    }
-}
-
 /// The plan statement for a given WHERE clause (two forms, so each gets its own index path).
 macro_rules! plan_sql {
     ($filter:literal) => {
@@ -72,7 +35,7 @@ SELECT s.id, s.facility_id, f.code AS facility, f.timezone, t.code AS group_type
        s.starts_at, s.ends_at,
        s.starts_at <= now() AS started,
        s.ends_at <= now() AS ended,
-       EXISTS (SELECT 1 FROM claim c WHERE c.facility_id = s.facility_id AND c.session_id = s.id) AS locked,
+       session_is_locked(s.facility_id, s.id) AS locked,
        r.ids AS roster_ids, r.mrns AS roster_mrns, v.ids AS supervisor_ids, v.npis AS supervisor_npis
   FROM group_session s
   JOIN facility f ON f.id = s.facility_id
@@ -103,27 +66,24 @@ const PLAN_DAY_SQL: &str = plan_sql!(
 
 /// The plan: every candidate session with its SCHEDULED rows, in one read. Named sessions
 /// that do not exist are simply absent (the caller reports them).
-pub async fn plan<'e>(
-    executor: impl PgExecutor<'e>,
-    selection: &Selection,
-) -> Result<Vec<PlanRow>> {
-    let rows = match selection {
-        Selection::Sessions(ids) => {
-            sqlx::query_as::<_, PlanRow>(PLAN_SESSIONS_SQL)
+pub async fn plan(conn: &mut PgConnection, scope: &FinalizeScope) -> DbResult<Vec<Candidate>> {
+    let rows = match scope {
+        FinalizeScope::Sessions(ids) => {
+            sqlx::query_as::<_, Candidate>(PLAN_SESSIONS_SQL)
                 .bind(ids)
-                .fetch_all(executor)
+                .fetch_all(&mut *conn)
                 .await?
         }
-        Selection::Day {
+        FinalizeScope::Day {
             date,
             facility_id,
             group_type_id,
         } => {
-            sqlx::query_as::<_, PlanRow>(PLAN_DAY_SQL)
+            sqlx::query_as::<_, Candidate>(PLAN_DAY_SQL)
                 .bind(date)
                 .bind(facility_id)
                 .bind(group_type_id)
-                .fetch_all(executor)
+                .fetch_all(&mut *conn)
                 .await?
         }
     };
@@ -137,12 +97,12 @@ pub async fn plan<'e>(
 ///
 /// A claim committed after this statement's snapshot but before its row trigger takes the
 /// session-row lock is still caught: the trigger (`FOR NO KEY UPDATE` on the session, then
-/// the lock check) raises GS423 for the whole statement, and `apply_batch` retries the batch
+/// the lock check) raises GS423 for the whole statement, and the caller runs the batch again
 /// with a fresh snapshot, which then sees the claim here.
 const APPLY_SQL: &str = r#"
 WITH target AS (
     SELECT s.facility_id, s.id,
-           EXISTS (SELECT 1 FROM claim c WHERE c.facility_id = s.facility_id AND c.session_id = s.id) AS locked
+           session_is_locked(s.facility_id, s.id) AS locked
       FROM group_session s
      WHERE s.id = ANY ($1::bigint[])
 ), roster AS (
@@ -180,57 +140,20 @@ pub struct BatchOutcome {
     pub supervisors: Vec<(i64, i64)>,
 }
 
-/// How often a batch is retried after the trigger refused it for a claim built in between
-/// (GS423) or a deadlock with a concurrent writer; each retry sees the newer state.
-const ATTEMPTS: u32 = 4;
-
-/// Apply one batch in its own transaction: mark the listed rows of these sessions ABSENT.
-/// Rows whose session is not in `sessions` are never touched.
+/// Mark the listed rows of these sessions ABSENT, inside the caller's transaction. Rows whose
+/// session is not in `sessions` are never touched.
 pub async fn apply_batch(
-    pool: &PgPool,
+    conn: &mut PgConnection,
     sessions: &[i64],
     roster_ids: &[i64],
     supervisor_ids: &[i64],
-) -> Result<BatchOutcome> {
-    let mut attempt = 1;
-    loop {
-        match try_apply(pool, sessions, roster_ids, supervisor_ids).await {
-            Ok(outcome) => return Ok(outcome),
-            Err(err) if attempt < ATTEMPTS && retryable(&err) => {
-                attempt += 1;
-                tokio::time::sleep(Duration::from_millis(20 * u64::from(attempt))).await;
-            }
-            Err(err) => return Err(err.into()),
-        }
-    }
-}
-
-/// GS423: a claim was committed between this statement's snapshot and the trigger's lock;
-/// 40P01/40001: a deadlock or serialization failure with a concurrent writer.
-fn retryable(err: &sqlx::Error) -> bool {
-    matches!(err, sqlx::Error::Database(db)
-        if matches!(db.code().as_deref(), Some(crate::db::errors::SESSION_LOCKED) | Some("40P01") | Some("40001")))
-}
-
-async fn try_apply(
-    pool: &PgPool,
-    sessions: &[i64],
-    roster_ids: &[i64],
-    supervisor_ids: &[i64],
-) -> sqlx::Result<BatchOutcome> {
-    let mut tx = pool.begin().await?;
-    // Informational: the audit trigger records it with each change.
-    sqlx::query("SELECT set_config('gsess.reason', $1, true)")
-        .bind(AUDIT_REASON)
-        .execute(&mut *tx)
-        .await?;
+) -> DbResult<BatchOutcome> {
     let rows: Vec<(String, i64, Option<i64>, Option<bool>)> = sqlx::query_as(APPLY_SQL)
         .bind(sessions)
         .bind(roster_ids)
         .bind(supervisor_ids)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut *conn)
         .await?;
-    tx.commit().await?;
 
     let mut outcome = BatchOutcome::default();
     let mut seen = Vec::with_capacity(sessions.len());

@@ -1,29 +1,28 @@
 //! `gsess list` in one statement: sessions of a date range with their roster counts,
-//! supervisor names (one per provider) and derived status (SPEC §1.3), however many sessions match.
+//! supervisor names (one per provider) and derived status, however many sessions match.
 //! Counts come from lateral aggregates, never a query per row; the optional filters are
 //! added to the statement only when given, so a facility-day is an index range on
 //! `group_session_day (facility_id, local_date, starts_at)` whatever plan PostgreSQL caches.
 
-use crate::error::{Error, Result};
-use crate::output::session::{local_time, AttendanceCounts, SessionSummary};
+use super::{DbError, DbResult};
+use crate::model::{AttendanceCounts, SessionSummary};
 use crate::rules::SessionStatus;
-use crate::time::facility_zone;
+use crate::time::DateRange;
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{PgExecutor, Postgres};
+use sqlx::{PgConnection, Postgres};
 
 /// What `list` asks for; `None` means "any".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListFilter {
-    /// First and last local date (each session's facility calendar), inclusive.
-    pub from: NaiveDate,
-    pub to: NaiveDate,
+    /// Local dates (each session's facility calendar).
+    pub dates: DateRange,
     pub facility_id: Option<i64>,
     pub group_type_id: Option<i64>,
     pub status: Option<SessionStatus>,
     pub limit: Option<i64>,
 }
 
-/// One row of the statement (never reaches the output: it becomes a `SessionSummary`).
+/// One row of the statement, as it comes; it becomes a `SessionSummary`.
 #[derive(Debug, sqlx::FromRow)]
 struct ListRow {
     id: i64,
@@ -35,7 +34,6 @@ struct ListRow {
     timezone: String,
     group_type: String,
     supervisors: Vec<String>,
-    roster_size: i64,
     scheduled: i64,
     attended: i64,
     late: i64,
@@ -48,24 +46,20 @@ fn count(n: i64) -> u32 {
 }
 
 impl ListRow {
-    fn into_summary(self) -> Result<SessionSummary> {
-        // Validated on import; UTC rather than a failed read if the database holds a name
-        // chrono-tz does not know (as `SessionRecord::tz` does).
-        let tz = facility_zone(&self.timezone);
-        let status = self
-            .status
-            .parse::<SessionStatus>()
-            .map_err(|e| Error::internal(format!("session {}: derived status: {e}", self.id)))?;
+    fn into_summary(self) -> DbResult<SessionSummary> {
+        let status = self.status.parse::<SessionStatus>().map_err(|e| {
+            DbError::unexpected(format!("session {}: derived status: {e}", self.id))
+        })?;
         Ok(SessionSummary {
             id: self.id,
             external_id: self.external_id,
-            date: self.local_date.to_string(),
-            starts_at: local_time(self.starts_at, tz),
-            ends_at: local_time(self.ends_at, tz),
+            local_date: self.local_date,
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
             facility: self.facility,
+            timezone: self.timezone,
             group_type: self.group_type,
             supervisors: self.supervisors,
-            roster_size: count(self.roster_size),
             attendance: AttendanceCounts {
                 scheduled: count(self.scheduled),
                 attended: count(self.attended),
@@ -80,22 +74,21 @@ impl ListRow {
 /// The statement up to its filters, which `list_sql` appends (the date first: `$1`, or `$1`
 /// and `$2` for a range).
 ///
-/// The status follows `SessionStatus::derive` (the first that applies): a claim → LOCKED;
-/// `billed_at` set → BILLED; no roster row still SCHEDULED (an empty roster too) → READY;
-/// else OPEN. Roster counts and the status look at participants only; supervisor rows
-/// only give names, one per provider, in the order the session got them (as `show`).
+/// The status is the schema's `session_status()` (a claim → LOCKED; billed → BILLED; no
+/// roster row still SCHEDULED, an empty roster too → READY; else OPEN). Roster counts and the
+/// status look at participants only; supervisor rows only give names, one per provider, in
+/// the order the session got them (as `show`).
 const LIST_SQL: &str = r#"
 SELECT s.id, s.external_id, s.local_date, s.starts_at, s.ends_at,
        f.code AS facility, f.timezone, t.code AS group_type,
        sup.names AS supervisors,
-       r.roster_size, r.scheduled, r.attended, r.late, r.absent,
+       r.scheduled, r.attended, r.late, r.absent,
        st.status
   FROM group_session s
   JOIN facility f ON f.id = s.facility_id
   JOIN group_type t ON t.id = s.group_type_id
  CROSS JOIN LATERAL (
-        SELECT count(*) AS roster_size,
-               count(*) FILTER (WHERE p.status = 'SCHEDULED') AS scheduled,
+        SELECT count(*) FILTER (WHERE p.status = 'SCHEDULED') AS scheduled,
                count(*) FILTER (WHERE p.status = 'ATTENDED') AS attended,
                count(*) FILTER (WHERE p.status = 'LATE') AS late,
                count(*) FILTER (WHERE p.status = 'ABSENT') AS absent
@@ -107,14 +100,8 @@ SELECT s.id, s.external_id, s.local_date, s.starts_at, s.ends_at,
           JOIN provider v ON v.id = x.provider_id
          WHERE x.facility_id = s.facility_id AND x.session_id = s.id) sup
  CROSS JOIN LATERAL (
-        SELECT CASE
-                 WHEN EXISTS (SELECT 1 FROM claim c
-                               WHERE c.facility_id = s.facility_id AND c.session_id = s.id)
-                   THEN 'LOCKED'
-                 WHEN s.billed_at IS NOT NULL THEN 'BILLED'
-                 WHEN r.scheduled = 0 THEN 'READY'
-                 ELSE 'OPEN'
-               END AS status) st
+        SELECT session_status(session_is_locked(s.facility_id, s.id), s.billed_at IS NOT NULL,
+                              r.scheduled) AS status) st
  WHERE "#;
 
 /// The statement for this filter: the base, the clauses of the filters given (each value
@@ -123,7 +110,7 @@ pub fn list_sql(filter: &ListFilter) -> String {
     let mut sql = String::from(LIST_SQL);
     // One day is an equality, so a facility-day is an exact prefix of group_session_day and
     // comes out of it already in start order.
-    let mut next = if filter.from == filter.to {
+    let mut next = if filter.dates.is_one_day() {
         sql.push_str("s.local_date = $1");
         1
     } else {
@@ -151,14 +138,15 @@ pub fn list_sql(filter: &ListFilter) -> String {
 }
 
 /// The sessions matching `filter`, ordered by start then id: one round trip.
-pub async fn list_sessions<'e>(
-    executor: impl PgExecutor<'e>,
+pub async fn list_sessions(
+    conn: &mut PgConnection,
     filter: &ListFilter,
-) -> Result<Vec<SessionSummary>> {
+) -> DbResult<Vec<SessionSummary>> {
     let sql = list_sql(filter);
-    let mut query = sqlx::query_as::<Postgres, ListRow>(sqlx::AssertSqlSafe(sql)).bind(filter.from);
-    if filter.from != filter.to {
-        query = query.bind(filter.to);
+    let mut query =
+        sqlx::query_as::<Postgres, ListRow>(sqlx::AssertSqlSafe(sql)).bind(filter.dates.first);
+    if !filter.dates.is_one_day() {
+        query = query.bind(filter.dates.last);
     }
     // Bound in the order `list_sql` numbered them.
     if let Some(id) = filter.facility_id {
@@ -174,20 +162,11 @@ pub async fn list_sessions<'e>(
         query = query.bind(limit);
     }
     query
-        .fetch_all(executor)
+        .fetch_all(&mut *conn)
         .await?
         .into_iter()
         .map(ListRow::into_summary)
         .collect()
-}
-
-/// A group type's id by code, or exit 3 naming it.
-pub async fn group_type_id<'e>(executor: impl PgExecutor<'e>, code: &str) -> Result<i64> {
-    sqlx::query_scalar("SELECT id FROM group_type WHERE code = $1")
-        .bind(code)
-        .fetch_optional(executor)
-        .await?
-        .ok_or_else(|| Error::not_found(format!("no group type {code}")).with("group_type", code))
 }
 
 #[cfg(test)]
@@ -197,8 +176,7 @@ mod tests {
     fn filter() -> ListFilter {
         let day = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
         ListFilter {
-            from: day,
-            to: day,
+            dates: DateRange::day(day),
             facility_id: None,
             group_type_id: None,
             status: None,
@@ -217,7 +195,10 @@ mod tests {
         );
 
         let range = list_sql(&ListFilter {
-            to: filter().to.succ_opt().unwrap(),
+            dates: DateRange {
+                first: filter().dates.first,
+                last: filter().dates.last.succ_opt().unwrap(),
+            },
             facility_id: Some(1),
             ..filter()
         });

@@ -1,26 +1,39 @@
-//! The database: where it is (a URL or the embedded cluster), connecting with the timeouts
-//! that keep cron jobs from hanging, the migration gate and the scope check.
+//! The database: where it is (a URL or the embedded cluster), the one connection a command
+//! uses (opened with the timeouts that keep cron jobs from hanging, closed with a proper
+//! Terminate), the migration gate and the scope check folded into one round trip, and the
+//! queries, one module per subject. Everything here returns rows and facts; deciding what
+//! they mean is the operations' job (`crate::ops`).
 
+pub mod accept;
 pub mod attendance;
+pub mod create;
 pub mod errors;
-pub mod facilities;
 pub mod finalize;
+pub mod import;
 pub mod list;
+pub mod reference;
+pub mod retry;
 pub mod session;
+
+pub use errors::{DbError, Result as DbResult};
+pub use retry::{rehearsal, transaction, Retry};
 
 use crate::embedded::{self, Cluster};
 use crate::error::{Error, ExitKind, Result};
 use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::Connection;
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
+use sqlx::{Connection, PgConnection};
 use std::str::FromStr;
 use std::time::Duration;
 
 /// The schema, embedded in the binary.
 pub static MIGRATOR: Migrator = sqlx::migrate!();
 
-/// A connection never waits longer than this for the server (SPEC §6 "Waiting").
+/// A connection never waits longer than this for the server.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The oldest server the schema runs on: `UNIQUE NULLS NOT DISTINCT` arrived in 15.
+const MIN_SERVER_VERSION: i32 = 150_000;
 
 /// Where gsess finds its database.
 #[derive(Debug, Clone)]
@@ -43,6 +56,15 @@ impl Target {
             Target::Embedded(cluster) => cluster.url(embedded::DATABASE),
         }
     }
+
+    fn describe(&self) -> String {
+        match self {
+            Target::Url(_) => "the database at --database-url/DATABASE_URL".to_owned(),
+            Target::Embedded(cluster) => {
+                format!("the embedded database ({})", cluster.home.display())
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -51,7 +73,7 @@ pub struct Timeouts {
     pub statement: Duration,
 }
 
-/// The five scopes of SPEC §5: PostgreSQL roles with exactly these names.
+/// The five scopes: PostgreSQL roles with exactly these names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     Read,
@@ -81,6 +103,125 @@ impl Scope {
     }
 }
 
+/// What a command needs of the database before it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    /// A migrated schema and, if given, a login holding the scope (`whoami` needs none).
+    Ready(Option<Scope>),
+    /// Any state: `db status` reports it, `db migrate` changes it.
+    Unchecked,
+}
+
+/// What the server said about itself and the login, in one round trip.
+#[derive(Debug, Clone)]
+pub struct ServerFacts {
+    pub version: String,
+    pub version_num: i32,
+    /// Migrations applied to this database (none when it was never migrated).
+    pub applied: Vec<i64>,
+    /// Whether the login holds the scope asked about (true when none was).
+    pub holds_scope: bool,
+}
+
+impl ServerFacts {
+    /// Versions of the embedded migrations not applied here.
+    pub fn pending(&self) -> Vec<i64> {
+        MIGRATOR
+            .iter()
+            .filter(|m| m.migration_type.is_up_migration() && !self.applied.contains(&m.version))
+            .map(|m| m.version)
+            .collect()
+    }
+}
+
+/// The database of one gsess process: the target, resolved on first use, and at most one
+/// open connection, which [`Database::close`] ends cleanly.
+pub struct Database {
+    url: Option<String>,
+    timeouts: Timeouts,
+    target: Option<Target>,
+    conn: Option<PgConnection>,
+}
+
+impl Database {
+    pub fn new(url: Option<String>, timeouts: Timeouts) -> Database {
+        Database {
+            url,
+            timeouts,
+            target: None,
+            conn: None,
+        }
+    }
+
+    pub fn target(&mut self) -> Result<&Target> {
+        if self.target.is_none() {
+            self.target = Some(Target::resolve(self.url.as_deref())?);
+        }
+        Ok(self.target.as_ref().expect("resolved above"))
+    }
+
+    /// The command's connection, opened on first use and checked against `gate`: the
+    /// embedded database is started, created and migrated on demand; any other must already
+    /// be migrated (exit 9 naming `gsess db migrate`); a missing scope is exit 6.
+    pub async fn connect(&mut self, gate: Gate) -> Result<&mut PgConnection> {
+        let target = self.target()?.clone();
+        let timeouts = self.timeouts;
+        if self.conn.is_none() {
+            self.conn = Some(open(&target, timeouts).await?);
+        }
+        let conn = self.conn.as_mut().expect("opened above");
+        let embedded = matches!(target, Target::Embedded(_));
+        let scope = match gate {
+            Gate::Ready(scope) => scope,
+            // The embedded database is migrated whatever the command; any other, as it is.
+            Gate::Unchecked if embedded => None,
+            Gate::Unchecked => return Ok(conn),
+        };
+        let mut facts = server_facts(conn, scope).await?;
+        check_version(&facts)?;
+        if !facts.pending().is_empty() {
+            match (embedded, gate) {
+                (true, _) => {
+                    migrate(conn).await?;
+                    facts = server_facts(conn, scope).await?;
+                }
+                (false, Gate::Ready(_)) => return Err(not_migrated(&facts.pending())),
+                (false, Gate::Unchecked) => {}
+            }
+        }
+        if !facts.holds_scope {
+            return Err(missing_scope(scope.expect("only a scope can be missing")));
+        }
+        Ok(conn)
+    }
+
+    /// The attendance notifications, on a LISTEN connection beside the command's own
+    /// (`preview --watch`, `billing watch`).
+    pub async fn attendance_feed(&mut self) -> Result<AttendanceFeed> {
+        let target = self.target()?.clone();
+        let options = connect_options(&target.url(), self.timeouts)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(CONNECT_TIMEOUT)
+            .connect_lazy_with(options);
+        let mut listener = PgListener::connect_with(&pool)
+            .await
+            .map_err(|e| unreachable(&target, e.into()))?;
+        listener
+            .listen(ATTENDANCE_CHANNEL)
+            .await
+            .map_err(DbError::from)?;
+        Ok(AttendanceFeed(listener))
+    }
+
+    /// End the connection with a Terminate, so the server logs a clean disconnect.
+    pub async fn close(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            let _ = conn.close().await;
+        }
+    }
+}
+
 pub fn connect_options(url: &str, timeouts: Timeouts) -> Result<PgConnectOptions> {
     let options = PgConnectOptions::from_str(url).map_err(|e| {
         Error::new(ExitKind::Usage, format!("invalid database URL: {e}"))
@@ -95,147 +236,162 @@ pub fn connect_options(url: &str, timeouts: Timeouts) -> Result<PgConnectOptions
     ]))
 }
 
-/// Open a small pool on the target. The embedded cluster is started (and migrated) on
-/// demand; any other database must already be migrated (`check_migrated`).
-pub async fn connect(target: &Target, timeouts: Timeouts) -> Result<PgPool> {
+/// One connection to the target; the embedded cluster is started, and its database
+/// created, on demand.
+async fn open(target: &Target, timeouts: Timeouts) -> Result<PgConnection> {
     if let Target::Embedded(cluster) = target {
         cluster.ensure_running()?;
-        ensure_embedded_database(cluster, timeouts).await?;
     }
     let options = connect_options(&target.url(), timeouts)?;
-    let pool = PgPoolOptions::new()
-        .max_connections(4)
-        .acquire_timeout(CONNECT_TIMEOUT)
-        .connect_with(options)
-        .await
-        .map_err(|e| unreachable_error(target, e))?;
-    if let Target::Embedded(_) = target {
-        migrate(&pool).await?;
+    match connect_with(&options).await {
+        Err(DbError::Refused(refusal))
+            if refusal.sqlstate == "3D000" && matches!(target, Target::Embedded(_)) =>
+        {
+            let Target::Embedded(cluster) = target else {
+                unreachable!("matched above")
+            };
+            create_embedded_database(cluster, timeouts).await?;
+            connect_with(&options)
+                .await
+                .map_err(|e| unreachable(target, e))
+        }
+        other => other.map_err(|e| unreachable(target, e)),
     }
-    Ok(pool)
 }
 
-/// The oldest server the schema runs on: `UNIQUE NULLS NOT DISTINCT` arrived in 15.
-const MIN_SERVER_VERSION: i32 = 150_000;
-
-/// Apply pending migrations, on a server new enough for them.
-pub async fn migrate(pool: &PgPool) -> Result<()> {
-    let (number, text): (i32, String) = sqlx::query_as(
-        "SELECT current_setting('server_version_num')::int, current_setting('server_version')",
-    )
-    .fetch_one(pool)
-    .await?;
-    if number < MIN_SERVER_VERSION {
-        return Err(Error::unavailable(format!(
-            "gsess needs PostgreSQL 15 or newer; this server is {text}"
-        ))
-        .with("server_version", text));
+async fn connect_with(options: &PgConnectOptions) -> std::result::Result<PgConnection, DbError> {
+    match tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(options)).await {
+        Ok(connected) => Ok(connected?),
+        Err(_) => Err(DbError::Unreachable(format!(
+            "no answer within {} s",
+            CONNECT_TIMEOUT.as_secs()
+        ))),
     }
-    MIGRATOR.run(pool).await?;
-    Ok(())
 }
 
 /// The embedded cluster holds one gsess database, created on first use.
-async fn ensure_embedded_database(cluster: &Cluster, timeouts: Timeouts) -> Result<()> {
+async fn create_embedded_database(cluster: &Cluster, timeouts: Timeouts) -> Result<()> {
     let options = connect_options(&cluster.url("postgres"), timeouts)?;
-    let mut conn =
-        tokio::time::timeout(CONNECT_TIMEOUT, sqlx::PgConnection::connect_with(&options))
-            .await
-            .map_err(|_| Error::unavailable("timed out connecting to the embedded database"))??;
-    let exists: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-            .bind(embedded::DATABASE)
-            .fetch_one(&mut conn)
-            .await?;
-    if !exists {
-        // A concurrent gsess may create it first: that is fine.
-        if let Err(err) = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "CREATE DATABASE {}",
-            embedded::DATABASE
-        )))
-        .execute(&mut conn)
-        .await
+    let mut conn = connect_with(&options).await?;
+    let created = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "CREATE DATABASE {}",
+        embedded::DATABASE
+    )))
+    .execute(&mut conn)
+    .await;
+    let _ = conn.close().await;
+    match created {
+        Ok(_) => Ok(()),
+        // A concurrent gsess created it first (duplicate_database, or a unique violation
+        // when both CREATEs raced in the catalog): that is fine.
+        Err(sqlx::Error::Database(db))
+            if matches!(db.code().as_deref(), Some("42P04") | Some("23505")) =>
         {
-            // duplicate_database, or a unique violation when both CREATEs raced in the catalog
-            let duplicate = matches!(&err, sqlx::Error::Database(db)
-                if matches!(db.code().as_deref(), Some("42P04") | Some("23505")));
-            if !duplicate {
-                return Err(err.into());
-            }
+            Ok(())
         }
+        Err(err) => Err(DbError::from(err).into()),
     }
-    conn.close().await?;
-    Ok(())
 }
 
-fn unreachable_error(target: &Target, err: sqlx::Error) -> Error {
+fn unreachable(target: &Target, err: DbError) -> Error {
     let mapped = Error::from(err);
-    let place = match target {
-        Target::Url(_) => "the database at --database-url/DATABASE_URL".to_owned(),
-        Target::Embedded(cluster) => format!("the embedded database ({})", cluster.home.display()),
-    };
     match mapped.kind {
-        ExitKind::Unavailable | ExitKind::Error => {
-            Error::unavailable(format!("cannot connect to {place}: {}", mapped.message))
-        }
+        ExitKind::Unavailable | ExitKind::Error => Error::unavailable(format!(
+            "cannot connect to {}: {}",
+            target.describe(),
+            mapped.message
+        )),
         _ => mapped,
     }
 }
 
-/// Versions of the embedded migrations not yet applied to this database.
-pub async fn pending_migrations(pool: &PgPool) -> Result<Vec<i64>> {
-    let table_exists: bool =
-        sqlx::query_scalar("SELECT to_regclass('public._sqlx_migrations') IS NOT NULL")
-            .fetch_one(pool)
-            .await?;
-    let applied: Vec<i64> = if table_exists {
-        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
-            .fetch_all(pool)
-            .await?
-    } else {
-        Vec::new()
+/// The server's version, the migrations applied and whether the login holds `scope`: one
+/// statement. A database never migrated has no migrations table (nor, in a new cluster, the
+/// scope roles); that is asked apart, and the gate stops at the pending migrations.
+pub async fn server_facts(conn: &mut PgConnection, scope: Option<Scope>) -> Result<ServerFacts> {
+    const FACTS: &str = "SELECT current_setting('server_version'),
+                                current_setting('server_version_num')::int,
+                                ARRAY(SELECT version FROM _sqlx_migrations WHERE success ORDER BY version),
+                                $1::text IS NULL OR pg_has_role(session_user, $1, 'USAGE')";
+    const FACTS_UNMIGRATED: &str = "SELECT current_setting('server_version'),
+                                           current_setting('server_version_num')::int,
+                                           '{}'::bigint[],
+                                           $1::text IS NULL OR true";
+    let role = scope.map(Scope::role);
+    let row: (String, i32, Vec<i64>, bool) = match sqlx::query_as(FACTS)
+        .bind(role)
+        .persistent(false)
+        .fetch_one(&mut *conn)
+        .await
+    {
+        // undefined_table: the migrations table does not exist yet
+        Err(sqlx::Error::Database(db)) if db.code().as_deref() == Some("42P01") => {
+            sqlx::query_as(FACTS_UNMIGRATED)
+                .bind(role)
+                .persistent(false)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(DbError::from)?
+        }
+        other => other.map_err(DbError::from)?,
     };
-    Ok(MIGRATOR
-        .iter()
-        .filter(|m| m.migration_type.is_up_migration() && !applied.contains(&m.version))
-        .map(|m| m.version)
-        .collect())
+    let (version, version_num, applied, holds_scope) = row;
+    Ok(ServerFacts {
+        version,
+        version_num,
+        applied,
+        holds_scope,
+    })
 }
 
-/// Commands refuse to run on a database with pending migrations.
-pub async fn check_migrated(pool: &PgPool) -> Result<()> {
-    let pending = pending_migrations(pool).await?;
-    if pending.is_empty() {
-        return Ok(());
+fn check_version(facts: &ServerFacts) -> Result<()> {
+    if facts.version_num < MIN_SERVER_VERSION {
+        return Err(Error::unavailable(format!(
+            "gsess needs PostgreSQL 15 or newer; this server is {}",
+            facts.version
+        ))
+        .with("server_version", facts.version.clone()));
     }
-    Err(Error::unavailable(format!(
+    Ok(())
+}
+
+/// Apply pending migrations (after the version check).
+pub async fn migrate(conn: &mut PgConnection) -> Result<()> {
+    check_version(&server_facts(conn, None).await?)?;
+    MIGRATOR.run(&mut *conn).await.map_err(DbError::from)?;
+    Ok(())
+}
+
+fn not_migrated(pending: &[i64]) -> Error {
+    Error::unavailable(format!(
         "the database schema is not up to date ({} migration(s) pending): run `gsess db migrate` \
          as the schema's owner or a superuser",
         pending.len()
     ))
-    .with("pending_migrations", pending))
+    .with("pending_migrations", pending.to_vec())
 }
 
-/// Whether the login holds the scope, the way privileges see it (`USAGE`, not `MEMBER`:
-/// a NOINHERIT grant passes MEMBER but the database would still refuse).
-pub async fn holds_scope(pool: &PgPool, scope: Scope) -> Result<bool> {
-    Ok(
-        sqlx::query_scalar("SELECT pg_has_role(session_user, $1, 'USAGE')")
-            .bind(scope.role())
-            .fetch_one(pool)
-            .await?,
+fn missing_scope(scope: Scope) -> Error {
+    Error::new(
+        ExitKind::Forbidden,
+        format!(
+            "your login lacks the scope {}: ask a supervisor with the scope (or a DBA) to grant it",
+            scope.role()
+        ),
     )
+    .with("missing_scope", scope.role())
 }
 
 /// Every scope the login holds, in one round trip.
-pub async fn scopes_held(pool: &PgPool) -> Result<Vec<Scope>> {
+pub async fn scopes_held(conn: &mut PgConnection) -> DbResult<Vec<Scope>> {
     let roles: Vec<&str> = Scope::ALL.iter().map(|s| s.role()).collect();
     let held: Vec<String> = sqlx::query_scalar(
         "SELECT r FROM unnest($1::text[]) WITH ORDINALITY AS t(r, n)
           WHERE pg_has_role(session_user, r, 'USAGE') ORDER BY n",
     )
     .bind(&roles)
-    .fetch_all(pool)
+    .persistent(false)
+    .fetch_all(&mut *conn)
     .await?;
     Ok(Scope::ALL
         .into_iter()
@@ -243,17 +399,50 @@ pub async fn scopes_held(pool: &PgPool) -> Result<Vec<Scope>> {
         .collect())
 }
 
-/// Check a scope first, for a clear exit 6; the grants protect the data either way.
-pub async fn require_scope(pool: &PgPool, scope: Scope) -> Result<()> {
-    if holds_scope(pool, scope).await? {
-        return Ok(());
-    }
-    Err(Error::new(
-        ExitKind::Forbidden,
-        format!(
-            "your login lacks the scope {}: ask a supervisor with the scope (or a DBA) to grant it",
-            scope.role()
-        ),
+/// The login and its profile from the users list (name, home facility).
+pub async fn login_profile(
+    conn: &mut PgConnection,
+) -> DbResult<(String, Option<String>, Option<String>)> {
+    Ok(sqlx::query_as(
+        "SELECT session_user::text, p.name, p.home_facility
+           FROM (SELECT 1) one LEFT JOIN current_user_profile p ON true",
     )
-    .with("missing_scope", scope.role()))
+    .persistent(false)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// The reason the audit triggers record with every change of this transaction
+/// (`gsess.reason`; informational, the login comes from `session_user`).
+pub async fn set_audit_reason(conn: &mut PgConnection, reason: &str) -> DbResult<()> {
+    sqlx::query("SELECT set_config('gsess.reason', $1, true)")
+        .bind(reason)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The version string of the server (`db status`).
+pub async fn server_version(conn: &mut PgConnection) -> DbResult<String> {
+    Ok(sqlx::query_scalar("SHOW server_version")
+        .fetch_one(&mut *conn)
+        .await?)
+}
+
+/// The channel the attendance triggers notify on commit, with the session id as payload.
+pub const ATTENDANCE_CHANNEL: &str = "gsess_attendance";
+
+/// Sessions whose attendance (or acceptances) changed, as each change commits.
+pub struct AttendanceFeed(PgListener);
+
+impl AttendanceFeed {
+    /// The next session that changed (waits until one does).
+    pub async fn next(&mut self) -> DbResult<i64> {
+        loop {
+            let notification = self.0.recv().await?;
+            if let Ok(id) = notification.payload().parse() {
+                return Ok(id);
+            }
+        }
+    }
 }

@@ -1,10 +1,11 @@
 //! Views of attendance writes: `mark` (and each step of `take`), `roster add/remove`,
 //! `supervisor add`.
 
-use super::session::PreviewView;
+use super::preview::PreviewView;
+use super::session::Who;
 use super::{Human, View};
-use crate::db::attendance::{Change, RowKind};
-use crate::db::session::SessionRecord;
+use crate::model::{Change, SessionRecord};
+use crate::ops::attendance::{MarkOutcome, RosterChange, RosterOutcome};
 use crate::rules::AttendanceStatus;
 use comfy_table::Cell;
 use serde::Serialize;
@@ -13,10 +14,8 @@ use std::io;
 /// One changed row: `{mrn | npi, name, from, to}`.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChangeView {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mrn: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub npi: Option<String>,
+    #[serde(flatten)]
+    pub who: Who,
     pub name: String,
     pub from: AttendanceStatus,
     pub to: AttendanceStatus,
@@ -24,29 +23,23 @@ pub struct ChangeView {
 
 impl ChangeView {
     pub fn of(change: &Change) -> ChangeView {
-        let (mrn, npi) = match change.kind {
-            RowKind::Participant => (Some(change.key.clone()), None),
-            RowKind::Supervisor => (None, Some(change.key.clone())),
-        };
         ChangeView {
-            mrn,
-            npi,
+            who: Who::of(change.kind, &change.key),
             name: change.name.clone(),
             from: change.from,
             to: change.to,
         }
     }
 
-    fn who(&self) -> String {
-        match (&self.mrn, &self.npi) {
-            (Some(mrn), _) => mrn.clone(),
-            (_, Some(npi)) => format!("supervisor {npi}"),
-            _ => String::new(),
+    fn row(&self) -> String {
+        match &self.who {
+            Who::Mrn(mrn) => mrn.clone(),
+            Who::Npi(npi) => format!("supervisor {npi}"),
         }
     }
 }
 
-/// `gsess mark` (SPEC §6.2 `mark`): what changed, then the fresh preview.
+/// `gsess mark`: what changed, then the fresh preview.
 #[derive(Debug, Clone, Serialize)]
 pub struct MarkView {
     pub session_id: i64,
@@ -55,11 +48,11 @@ pub struct MarkView {
 }
 
 impl MarkView {
-    pub fn of(session_id: i64, changes: &[Change], preview: PreviewView) -> MarkView {
+    pub fn of(outcome: &MarkOutcome) -> MarkView {
         MarkView {
-            session_id,
-            changed: changes.iter().map(ChangeView::of).collect(),
-            preview,
+            session_id: outcome.session_id,
+            changed: outcome.changes.iter().map(ChangeView::of).collect(),
+            preview: PreviewView(outcome.evaluation.clone()),
         }
     }
 }
@@ -76,7 +69,7 @@ impl View for MarkView {
             .iter()
             .map(|c| {
                 vec![
-                    Cell::new(c.who()),
+                    Cell::new(c.row()),
                     Cell::new(&c.name),
                     Cell::new(c.from.as_str()),
                     Cell::new(c.to.as_str()),
@@ -134,40 +127,47 @@ fn render_supervisors(out: &mut Human<'_>, supervisors: &[SupervisorView]) -> io
     out.table(&["npi", "name", "status", "source"], rows)
 }
 
-/// `gsess roster add` (SPEC §6.2): `{session_id, added: [mrn]}` plus the supervisors.
+/// `gsess roster add` (`{session_id, added: [mrn], supervisors}`) and `roster remove`
+/// (`{session_id, removed: [mrn], supervisors}`).
 #[derive(Debug, Clone, Serialize)]
-pub struct RosterAddView {
+pub struct RosterView {
     pub session_id: i64,
-    pub added: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub added: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub removed: Option<Vec<String>>,
     pub supervisors: Vec<SupervisorView>,
 }
 
-impl View for RosterAddView {
-    fn render(&self, out: &mut Human<'_>) -> io::Result<()> {
-        out.line(format!(
-            "Added to session {} as SCHEDULED: {}",
-            self.session_id,
-            self.added.join(", ")
-        ))?;
-        render_supervisors(out, &self.supervisors)
+impl RosterView {
+    pub fn of(change: RosterChange, outcome: &RosterOutcome) -> RosterView {
+        let keys = Some(outcome.keys.clone());
+        let (added, removed) = match change {
+            RosterChange::Add => (keys, None),
+            RosterChange::Remove => (None, keys),
+        };
+        RosterView {
+            session_id: outcome.session_id,
+            added,
+            removed,
+            supervisors: SupervisorView::list(&outcome.record),
+        }
     }
 }
 
-/// `gsess roster remove`: `{session_id, removed: [mrn]}` plus the supervisors.
-#[derive(Debug, Clone, Serialize)]
-pub struct RosterRemoveView {
-    pub session_id: i64,
-    pub removed: Vec<String>,
-    pub supervisors: Vec<SupervisorView>,
-}
-
-impl View for RosterRemoveView {
+impl View for RosterView {
     fn render(&self, out: &mut Human<'_>) -> io::Result<()> {
-        out.line(format!(
-            "Removed from session {}: {}",
-            self.session_id,
-            self.removed.join(", ")
-        ))?;
+        let id = self.session_id;
+        match (&self.added, &self.removed) {
+            (Some(added), _) => out.line(format!(
+                "Added to session {id} as SCHEDULED: {}",
+                added.join(", ")
+            ))?,
+            (_, Some(removed)) => {
+                out.line(format!("Removed from session {id}: {}", removed.join(", ")))?
+            }
+            (None, None) => {}
+        }
         render_supervisors(out, &self.supervisors)
     }
 }
@@ -179,6 +179,17 @@ pub struct SupervisorAddView {
     pub added: String,
     pub source: &'static str,
     pub supervisors: Vec<SupervisorView>,
+}
+
+impl SupervisorAddView {
+    pub fn of(outcome: &RosterOutcome) -> SupervisorAddView {
+        SupervisorAddView {
+            session_id: outcome.session_id,
+            added: outcome.keys.concat(),
+            source: "MANUAL",
+            supervisors: SupervisorView::list(&outcome.record),
+        }
+    }
 }
 
 impl View for SupervisorAddView {

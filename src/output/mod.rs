@@ -1,10 +1,18 @@
-//! Rendering: commands return view structs; this prints them as a table on a terminal,
-//! plain text otherwise, or one JSON document with `--json`. Database rows never get here.
-//! Views shared by several commands live in this module's children (`session`,
-//! `attendance`); a view only one command answers with lives beside that command.
+//! Rendering: every answer is a view struct, built from what an operation returned (never
+//! from database rows), and printed as a table on a terminal, plain text otherwise, or one
+//! JSON document with `--json`. One module per kind of answer.
 
 pub mod attendance;
+pub mod database;
+pub mod demo;
+
+pub mod finalize;
+pub mod import;
+pub mod list;
+pub mod preview;
+pub mod progress;
 pub mod session;
+pub mod whoami;
 
 use crate::cli::ColorChoice;
 use crate::error::Result;
@@ -67,6 +75,13 @@ impl Human<'_> {
     }
 }
 
+/// One answer, or one of a stream of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    Document,
+    Stream,
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Output {
     pub json: bool,
@@ -97,52 +112,43 @@ impl Output {
 
     /// Print the answer on stdout. A closed pipe (`gsess list | head`) is not an error.
     pub fn emit<V: View>(&self, view: &V) -> Result<()> {
+        self.write(view, Layout::Document)
+    }
+
+    /// One document per line (NDJSON) for `--watch`: a stream scripts can read as it comes.
+    /// For people, on a terminal each rendering replaces the last; in a pipe they follow
+    /// each other.
+    pub fn emit_line<V: View>(&self, view: &V) -> Result<()> {
+        self.write(view, Layout::Stream)
+    }
+
+    fn write<V: View>(&self, view: &V, layout: Layout) -> Result<()> {
         let stdout = io::stdout();
         let mut lock = stdout.lock();
-        let written = if self.json {
-            serde_json::to_writer_pretty(&mut lock, view)
-                .map_err(io::Error::from)
-                .and_then(|_| writeln!(lock))
-        } else {
+        let written = match (self.json, layout) {
+            (true, Layout::Document) => serde_json::to_writer_pretty(&mut lock, view),
+            (true, Layout::Stream) => serde_json::to_writer(&mut lock, view),
+            (false, _) => Ok(()),
+        }
+        .map_err(io::Error::from)
+        .and_then(|_| {
+            if self.json {
+                return writeln!(lock);
+            }
+            if layout == Layout::Stream && self.stdout_terminal {
+                write!(lock, "\x1b[2J\x1b[H")?;
+            }
             let mut human = Human {
                 writer: &mut lock,
                 terminal: self.stdout_terminal,
                 color: self.color,
             };
-            view.render(&mut human)
-        };
-        match written.and_then(|_| lock.flush()) {
-            Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(err.into()),
-            _ => Ok(()),
-        }
-    }
-
-    /// One document per line (NDJSON) for `--watch`: a stream scripts can read as it comes.
-    pub fn emit_line<V: View>(&self, view: &V) -> Result<()> {
-        let stdout = io::stdout();
-        let mut lock = stdout.lock();
-        let written = if self.json {
-            serde_json::to_writer(&mut lock, view)
-                .map_err(io::Error::from)
-                .and_then(|_| writeln!(lock))
-        } else {
-            // On a terminal each rendering replaces the last; in a pipe they follow each other.
-            let clear = if self.stdout_terminal {
-                "\x1b[2J\x1b[H"
-            } else {
-                ""
-            };
-            write!(lock, "{clear}")
-                .and_then(|_| {
-                    let mut human = Human {
-                        writer: &mut lock,
-                        terminal: self.stdout_terminal,
-                        color: self.color,
-                    };
-                    view.render(&mut human)
-                })
-                .and_then(|_| writeln!(lock))
-        };
+            view.render(&mut human)?;
+            if layout == Layout::Stream {
+                writeln!(human.writer)?;
+            }
+            Ok(())
+        });
         match written.and_then(|_| lock.flush()) {
             Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(err.into()),
             _ => Ok(()),

@@ -1,67 +1,44 @@
 //! Views of a session: its summary (a `list` row), `show`, and the billing preview.
 
+use super::preview::PreviewView;
 use super::{Human, View};
-use crate::db::session::SessionRecord;
-use crate::rules::issues::{Issue, Severity};
-use crate::rules::preview::Evaluation;
+use crate::model::{AttendanceCounts, RowKind, SessionSummary};
+use crate::ops::session::SessionDetail;
+
 use crate::rules::{AttendanceStatus, SessionStatus};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use comfy_table::{Cell, Color};
+use comfy_table::Cell;
 use serde::Serialize;
 use std::io;
 
-/// Roster counts by attendance status (participants only; supervisors never count).
-#[derive(Debug, Clone, Copy, Default, Serialize)]
-pub struct AttendanceCounts {
-    pub scheduled: u32,
-    pub attended: u32,
-    pub late: u32,
-    pub absent: u32,
-}
-
-impl AttendanceCounts {
-    pub fn of(statuses: impl IntoIterator<Item = AttendanceStatus>) -> AttendanceCounts {
-        let mut counts = AttendanceCounts::default();
-        for status in statuses {
-            match status {
-                AttendanceStatus::Scheduled => counts.scheduled += 1,
-                AttendanceStatus::Attended => counts.attended += 1,
-                AttendanceStatus::Late => counts.late += 1,
-                AttendanceStatus::Absent => counts.absent += 1,
-            }
-        }
-        counts
-    }
-
-    /// `3 attended, 1 absent, 1 scheduled` — zero counts left out.
-    pub fn summary(&self) -> String {
-        let parts: Vec<String> = [
-            (self.attended, "attended"),
-            (self.late, "late"),
-            (self.absent, "absent"),
-            (self.scheduled, "scheduled"),
-        ]
-        .into_iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, label)| format!("{n} {label}"))
-        .collect();
-        if parts.is_empty() {
-            "no participants".to_owned()
-        } else {
-            parts.join(", ")
-        }
+/// `3 attended, 1 absent, 1 scheduled` — zero counts left out.
+pub fn attendance_summary(counts: &AttendanceCounts) -> String {
+    let parts: Vec<String> = [
+        (counts.attended, "attended"),
+        (counts.late, "late"),
+        (counts.absent, "absent"),
+        (counts.scheduled, "scheduled"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, label)| format!("{n} {label}"))
+    .collect();
+    if parts.is_empty() {
+        "no participants".to_owned()
+    } else {
+        parts.join(", ")
     }
 }
 
-/// RFC 3339 with the facility's UTC offset (SPEC §6).
+/// RFC 3339 with the facility's UTC offset, as every time gsess prints.
 pub fn local_time(at: DateTime<Utc>, tz: Tz) -> String {
     at.with_timezone(&tz).to_rfc3339()
 }
 
 /// A session as `list` shows it, and as the header of `show`.
 #[derive(Debug, Clone, Serialize)]
-pub struct SessionSummary {
+pub struct SessionView {
     pub id: i64,
     pub external_id: Option<String>,
     pub date: String,
@@ -76,24 +53,21 @@ pub struct SessionSummary {
     pub status: SessionStatus,
 }
 
-impl SessionSummary {
-    pub fn of(record: &SessionRecord) -> SessionSummary {
-        let tz = record.tz();
-        // One row per provider already (unique per session), so no provider appears twice;
-        // two providers who share a name are two supervisors.
-        let supervisors: Vec<String> = record.supervisors.iter().map(|s| s.name()).collect();
-        SessionSummary {
-            id: record.id,
-            external_id: record.external_id.clone(),
-            date: record.local_date.to_string(),
-            starts_at: local_time(record.starts_at, tz),
-            ends_at: local_time(record.ends_at, tz),
-            facility: record.facility.clone(),
-            group_type: record.group_type.clone(),
-            supervisors,
-            roster_size: u32::try_from(record.roster.len()).unwrap_or(u32::MAX),
-            attendance: AttendanceCounts::of(record.roster.iter().map(|r| r.status)),
-            status: record.status(),
+impl SessionView {
+    pub fn of(summary: &SessionSummary) -> SessionView {
+        let tz = summary.tz();
+        SessionView {
+            id: summary.id,
+            external_id: summary.external_id.clone(),
+            date: summary.local_date.to_string(),
+            starts_at: local_time(summary.starts_at, tz),
+            ends_at: local_time(summary.ends_at, tz),
+            facility: summary.facility.clone(),
+            group_type: summary.group_type.clone(),
+            supervisors: summary.supervisors.clone(),
+            roster_size: summary.attendance.total(),
+            attendance: summary.attendance,
+            status: summary.status,
         }
     }
 
@@ -108,13 +82,34 @@ pub fn time_window(starts_at: &str, ends_at: &str) -> String {
     format!("{}–{}", clock(starts_at), clock(ends_at))
 }
 
-/// An attendance row of `show`: a participant (mrn) or a supervisor (npi).
+/// Whose row: a participant by MRN or a supervisor by NPI (`"mrn": …` or `"npi": …`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Who {
+    Mrn(String),
+    Npi(String),
+}
+
+impl Who {
+    pub fn of(kind: RowKind, key: &str) -> Who {
+        match kind {
+            RowKind::Participant => Who::Mrn(key.to_owned()),
+            RowKind::Supervisor => Who::Npi(key.to_owned()),
+        }
+    }
+
+    pub fn key(&self) -> &str {
+        match self {
+            Who::Mrn(key) | Who::Npi(key) => key,
+        }
+    }
+}
+
+/// An attendance row of `show`: a participant or a supervisor.
 #[derive(Debug, Clone, Serialize)]
 pub struct AttendanceRowView {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mrn: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub npi: Option<String>,
+    #[serde(flatten)]
+    pub who: Who,
     pub name: String,
     pub status: AttendanceStatus,
     pub allowed_next: Vec<AttendanceStatus>,
@@ -125,130 +120,66 @@ pub struct AttendanceRowView {
     pub source: Option<String>,
 }
 
-/// The billing preview (SPEC §6.2 `preview`).
-#[derive(Debug, Clone, Serialize)]
-#[serde(transparent)]
-pub struct PreviewView(pub Evaluation);
-
-impl View for PreviewView {
-    fn render(&self, out: &mut Human<'_>) -> io::Result<()> {
-        let e = &self.0;
-        out.line(format!(
-            "Billing preview: {} billable, {} supervisor(s) present, primary payer {}",
-            e.billable_count,
-            e.supervisors_present,
-            e.primary_payer
-                .as_deref()
-                .unwrap_or("none (no roster member has coverage)")
-        ))?;
-        if !e.payers.is_empty() {
-            let rows = e
-                .payers
-                .iter()
-                .map(|p| {
-                    let band = p.band.as_ref().map_or("—".to_owned(), |b| {
-                        let mods = if b.modifiers.is_empty() {
-                            String::new()
-                        } else {
-                            format!(":{}", b.modifiers.join(":"))
-                        };
-                        format!(
-                            "{}–{} {}{mods} {} × {} = {}",
-                            b.min, b.max, b.procedure_code, b.rate, b.units, b.amount
-                        )
-                    });
-                    let ratio = p.supervision.map_or("—".to_owned(), |s| {
-                        format!(
-                            "{} per supervisor (capacity {})",
-                            s.max_per_supervisor, s.capacity
-                        )
-                    });
-                    vec![
-                        Cell::new(&p.payer),
-                        Cell::new(p.members.join(", ")),
-                        Cell::new(band),
-                        Cell::new(ratio),
-                    ]
-                })
-                .collect();
-            out.table(&["payer", "members", "band", "supervision"], rows)?;
+impl AttendanceRowView {
+    fn new(who: Who, name: String, status: AttendanceStatus) -> AttendanceRowView {
+        AttendanceRowView {
+            who,
+            name,
+            status,
+            allowed_next: status.allowed_next().to_vec(),
+            payer: None,
+            source: None,
         }
-        if e.issues.is_empty() {
-            out.line("No issues.")?;
-        } else {
-            let rows = e.issues.iter().map(|i| issue_row(out, i)).collect();
-            out.table(&["severity", "code", "for", "arithmetic", "message"], rows)?;
-        }
-        out.line(if e.ready_to_bill {
-            "Ready to bill.".to_owned()
-        } else {
-            format!("Not ready to bill: {} blocking issue(s).", e.blocking_count)
-        })
     }
 }
 
-fn issue_row(out: &Human<'_>, issue: &Issue) -> Vec<Cell> {
-    let (label, color) = match (issue.accepted, issue.severity) {
-        (true, _) => ("accepted".to_owned(), Color::Green),
-        (false, Severity::Blocking) => ("BLOCKING".to_owned(), Color::Red),
-        (false, Severity::Warning) => ("WARNING".to_owned(), Color::Yellow),
-    };
-    let subject = issue
-        .mrn
-        .clone()
-        .or_else(|| issue.payer.clone())
-        .unwrap_or_else(|| "session".to_owned());
-    vec![
-        out.colored(label, color),
-        Cell::new(issue.code.as_str()),
-        Cell::new(subject),
-        Cell::new(&issue.arithmetic),
-        Cell::new(&issue.message),
-    ]
-}
-
-/// `gsess show` (SPEC §6.2 `show`).
+/// `gsess show`.
 #[derive(Debug, Clone, Serialize)]
 pub struct ShowView {
-    pub session: SessionSummary,
+    pub session: SessionView,
     pub supervisors: Vec<AttendanceRowView>,
     pub roster: Vec<AttendanceRowView>,
     pub preview: PreviewView,
 }
 
 impl ShowView {
-    pub fn of(record: &SessionRecord, evaluation: Evaluation) -> ShowView {
+    pub fn of(detail: &SessionDetail) -> ShowView {
+        let (record, evaluation) = (&detail.record, &detail.evaluation);
+        // A member's payer as the rules resolved it: the preview lists each payer's members.
+        let payer_of = |mrn: &str| {
+            evaluation
+                .payers
+                .iter()
+                .find(|p| p.members.iter().any(|m| m == mrn))
+                .map(|p| p.payer.clone())
+        };
         let supervisors = record
             .supervisors
             .iter()
-            .map(|s| AttendanceRowView {
-                mrn: None,
-                npi: Some(s.npi.clone()),
-                name: s.name(),
-                status: s.status,
-                allowed_next: s.status.allowed_next().to_vec(),
-                payer: None,
-                source: Some(s.source.clone()),
+            .map(|s| {
+                let row = AttendanceRowView::new(Who::Npi(s.npi.clone()), s.name(), s.status);
+                AttendanceRowView {
+                    source: Some(s.source.clone()),
+                    ..row
+                }
             })
             .collect();
         let roster = record
             .roster
             .iter()
-            .map(|r| AttendanceRowView {
-                mrn: Some(r.mrn.clone()),
-                npi: None,
-                name: r.name(),
-                status: r.status,
-                allowed_next: r.status.allowed_next().to_vec(),
-                payer: record.primary_policy(r).map(|p| p.payer.clone()),
-                source: None,
+            .map(|r| {
+                let row = AttendanceRowView::new(Who::Mrn(r.mrn.clone()), r.name(), r.status);
+                AttendanceRowView {
+                    payer: payer_of(&r.mrn),
+                    ..row
+                }
             })
             .collect();
         ShowView {
-            session: SessionSummary::of(record),
+            session: SessionView::of(&record.summary()),
             supervisors,
             roster,
-            preview: PreviewView(evaluation),
+            preview: PreviewView(evaluation.clone()),
         }
     }
 }
@@ -286,38 +217,39 @@ impl View for ShowView {
                  (or import), or add a substitute with `gsess supervisor add`.",
             )?;
         } else {
-            let rows = self
-                .supervisors
-                .iter()
-                .map(|r| {
-                    vec![
-                        Cell::new(r.npi.as_deref().unwrap_or_default()),
-                        Cell::new(&r.name),
-                        Cell::new(r.status.as_str()),
-                        Cell::new(next_states(&r.allowed_next)),
-                        Cell::new(r.source.as_deref().unwrap_or_default()),
-                    ]
-                })
-                .collect();
-            out.table(&["npi", "name", "status", "next", "source"], rows)?;
+            attendance_table(out, &self.supervisors, ["npi", "source"], |r| {
+                r.source.as_deref().unwrap_or_default()
+            })?;
         }
         out.line("")?;
-        out.line(format!("Roster ({})", s.attendance.summary()))?;
-        let rows = self
-            .roster
-            .iter()
-            .map(|r| {
-                vec![
-                    Cell::new(r.mrn.as_deref().unwrap_or_default()),
-                    Cell::new(&r.name),
-                    Cell::new(r.status.as_str()),
-                    Cell::new(next_states(&r.allowed_next)),
-                    Cell::new(r.payer.as_deref().unwrap_or("no coverage")),
-                ]
-            })
-            .collect();
-        out.table(&["mrn", "name", "status", "next", "payer"], rows)?;
+        out.line(format!("Roster ({})", attendance_summary(&s.attendance)))?;
+        attendance_table(out, &self.roster, ["mrn", "payer"], |r| {
+            r.payer.as_deref().unwrap_or("no coverage")
+        })?;
         out.line("")?;
         self.preview.render(out)
     }
+}
+
+/// Rows with their status and legal next states; `[key, last]` name the first column (MRN
+/// or NPI) and the last, whose text `last` gives.
+fn attendance_table(
+    out: &mut Human<'_>,
+    rows: &[AttendanceRowView],
+    [key, last]: [&str; 2],
+    last_cell: impl Fn(&AttendanceRowView) -> &str,
+) -> io::Result<()> {
+    let cells = rows
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::new(r.who.key()),
+                Cell::new(&r.name),
+                Cell::new(r.status.as_str()),
+                Cell::new(next_states(&r.allowed_next)),
+                Cell::new(last_cell(r)),
+            ]
+        })
+        .collect();
+    out.table(&[key, "name", "status", "next", last], cells)
 }

@@ -1,4 +1,4 @@
-//! Attendance (SPEC §1.2) and the derived session status (SPEC §1.3).
+//! The attendance state machine and the derived session status.
 //!
 //! The database trigger enforces the same transition table; a database test compares it with
 //! `allowed_next` for all 16 pairs so the two cannot drift.
@@ -16,7 +16,7 @@ code_enum! {
 }
 
 impl AttendanceStatus {
-    /// The statuses a row may move to next (SPEC §1.2). Nothing returns to `SCHEDULED`, and
+    /// The statuses a row may move to next. Nothing returns to `SCHEDULED`, and
     /// no status is its own successor, so re-marking a row is always refused.
     pub fn allowed_next(self) -> &'static [AttendanceStatus] {
         use AttendanceStatus::*;
@@ -44,7 +44,7 @@ impl AttendanceStatus {
 }
 
 code_enum! {
-    /// The session status (SPEC §1.3), derived from the data and never stored.
+    /// The session status, derived from the data and never stored.
     pub enum SessionStatus ("session status") {
         Open = "OPEN",
         Ready = "READY",
@@ -54,7 +54,7 @@ code_enum! {
 }
 
 impl SessionStatus {
-    /// The first status that applies, in the SPEC's order: a claim locks; a billing run
+    /// The first status that applies, in this order: a claim locks; a billing run
     /// bills; then the roster (participants only, never supervisors) decides. A roster with
     /// no rows is `READY`: "every row is terminal" holds vacuously and nothing is pending.
     pub fn derive(

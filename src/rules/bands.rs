@@ -1,5 +1,5 @@
 //! Group-size bands: which band prices a session of a given size, and how many units at
-//! what amount (SPEC §2).
+//! what amount.
 
 use std::cmp::Reverse;
 
@@ -45,7 +45,7 @@ impl RuleRow for SizeBand {
     }
 }
 
-/// The outcome of [`resolve_group_size_band`]: one variant per branch of SPEC §2.
+/// The outcome of [`resolve_group_size_band`]: one variant per branch of the rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BandResolution<'a> {
     /// Size 0: nothing to bill, nothing to report.

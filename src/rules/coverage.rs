@@ -1,4 +1,4 @@
-//! Which coverage a member resolves to on a session's date (SPEC §2.1): the primary
+//! Which coverage a member resolves to on a session's date: the primary
 //! (`priority = 1`) policy active that day. The preview and `explain` both ask this function,
 //! so the answer and its explanation cannot disagree.
 

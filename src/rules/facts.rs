@@ -38,7 +38,7 @@ pub struct RosterRow {
     pub has_diagnosis: bool,
 }
 
-/// One supervisor of the session (SPEC §1.1): present ones count, none is billable.
+/// One supervisor of the session: present ones count, none is billable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SupervisorRow {
     pub npi: String,

@@ -1,4 +1,4 @@
-//! Issue codes (SPEC §2.2), the issues raised with their arithmetic, and acceptances.
+//! Issue codes, the issues raised with their arithmetic, and acceptances.
 
 use serde::{Deserialize, Serialize};
 

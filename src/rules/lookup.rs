@@ -1,4 +1,4 @@
-//! Which rule rows apply to a session (SPEC §2, "Rule lookup"). Supervision rules and size
+//! Which rule rows apply to a session. Supervision rules and size
 //! bands share the lookup, so they cannot disagree about precedence or date boundaries.
 
 use chrono::NaiveDate;

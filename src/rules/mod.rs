@@ -1,4 +1,4 @@
-//! The billing and attendance rules of SPEC §1.2, §1.3 and §2, as pure functions over plain
+//! The billing and attendance rules, as pure functions over plain
 //! data. They do no I/O on purpose: the billing preview and the claim scrubber call the very
 //! same [`evaluate_session`] over the same [`SessionFacts`], so a claim can never carry an issue
 //! the preview did not show, and every branch can be unit- and property-tested without a
@@ -13,9 +13,11 @@ pub mod coverage;
 pub mod facts;
 pub mod issues;
 pub mod lookup;
+pub mod money;
 pub mod npi;
 pub mod preview;
 pub mod ratio;
+pub mod x12;
 
 pub use attendance::{AttendanceStatus, SessionStatus};
 pub use bands::{amount_for, resolve_group_size_band, units_for, BandResolution, SizeBand};

@@ -1,5 +1,5 @@
-//! The session evaluation behind the billing preview and the claim scrubber (SPEC §2.1,
-//! §2.2), and the charges the billing run wants (SPEC §3).
+//! The session evaluation behind the billing preview and the claim scrubber, and the
+//! charges the billing run wants.
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -11,6 +11,7 @@ use super::facts::{
 };
 use super::issues::{apply_acceptances, Issue, IssueCode, IssueScope};
 use super::lookup::{select_rules, RuleRow};
+use super::money;
 use super::npi::check_npi;
 use super::ratio::{check_supervision_ratio, RatioOutcome};
 
@@ -53,13 +54,13 @@ pub struct BandSummary {
     pub max: u32,
     pub procedure_code: String,
     pub modifiers: Vec<String>,
-    #[serde(serialize_with = "money")]
+    #[serde(serialize_with = "money::serialize")]
     pub rate: Decimal,
     pub unit_minutes: Option<u32>,
     /// Units per member.
     pub units: u32,
     /// Amount per member: rate × units.
-    #[serde(serialize_with = "money")]
+    #[serde(serialize_with = "money::serialize")]
     pub amount: Decimal,
 }
 
@@ -81,16 +82,16 @@ pub struct WantedCharge {
     pub procedure_code: String,
     pub modifiers: Vec<String>,
     pub units: u32,
-    #[serde(serialize_with = "money")]
+    #[serde(serialize_with = "money::serialize")]
     pub rate: Decimal,
-    #[serde(serialize_with = "money")]
+    #[serde(serialize_with = "money::serialize")]
     pub amount: Decimal,
 }
 
 impl Evaluation {
     /// What the scrubber stores on the claim of `mrn` with `payer`: the session's issues,
     /// that payer's and that member's. A subset of `issues` by construction, which is the
-    /// SPEC's promise that nothing appears on a claim that the preview did not show.
+    /// promise that nothing appears on a claim that the preview did not show.
     pub fn issues_for_claim(&self, payer: &str, mrn: &str) -> Vec<Issue> {
         self.issues
             .iter()
@@ -358,7 +359,7 @@ impl<'a> Room<'a> {
 }
 
 impl PayerRules<'_> {
-    /// The ratio issue, then the band issue (the order of SPEC §2.2).
+    /// The ratio issue, then the band issue.
     fn issues(&self, room: &Room) -> Vec<Issue> {
         let ratio = self.ratio_issue();
         ratio.into_iter().chain(self.band_issue(room)).collect()
@@ -440,13 +441,6 @@ fn describe(band: &SizeBand) -> String {
         .collect::<Vec<_>>()
         .join(" ");
     format!("{} ({code})", band.range())
-}
-
-/// Money in JSON: a string with exactly two decimals, e.g. `"45.00"`.
-fn money<S: serde::Serializer>(amount: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
-    let mut cents = amount.round_dp(2);
-    cents.rescale(2);
-    serializer.collect_str(&cents)
 }
 
 #[cfg(test)]

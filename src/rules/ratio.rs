@@ -1,4 +1,4 @@
-//! The supervision ratio (SPEC §2): how many billable participants the present supervisors
+//! The supervision ratio: how many billable participants the present supervisors
 //! may cover.
 
 use serde::{Deserialize, Serialize};

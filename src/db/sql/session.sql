@@ -9,7 +9,7 @@ SELECT json_build_object(
     'starts_at', s.starts_at, 'ends_at', s.ends_at, 'local_date', s.local_date,
     'place_of_service', s.place_of_service, 'source', s.source,
     'attendance_version', s.attendance_version,
-    'has_claim', EXISTS (SELECT 1 FROM claim c WHERE c.facility_id = s.facility_id AND c.session_id = s.id),
+    'locked', session_is_locked(s.facility_id, s.id),
     'billed', s.billed_at IS NOT NULL,
     'roster', coalesce((
         SELECT json_agg(json_build_object(

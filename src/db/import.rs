@@ -10,12 +10,12 @@
 //! per row — PostgreSQL arrays must be rectangular — after validation made sure the delimiter
 //! cannot occur in them.
 
-use super::validate::{ExistingBand, Known, Outside};
-use super::{
-    Counts, Coverage, Document, Facility, GroupType, Kept, Member, Outcome, Payer, Provider,
-    Section, Session, SizeBand, StaffAssignment, SupervisionRule, User,
+use super::{DbError, DbResult};
+use crate::dataset::validate::{ExistingBand, Known, Outside};
+use crate::dataset::{
+    Counts, CoverageEntry, Document, Facility, GroupType, ImportOutcome, Kept, Member, Payer,
+    Provider, Section, Session, SizeBandEntry, StaffAssignment, SupervisionRuleEntry, User,
 };
-use crate::error::{Error, ExitKind, Result};
 use chrono::NaiveDate;
 use sqlx::postgres::{PgArguments, Postgres};
 use sqlx::query::QueryAs;
@@ -24,7 +24,7 @@ use std::collections::HashSet;
 
 /// Ask the database which of the document's outside references it holds, and for the bands of
 /// the document's band payers: one query per kind.
-pub async fn lookup(conn: &mut PgConnection, outside: &Outside<'_>) -> Result<Known> {
+pub async fn lookup(conn: &mut PgConnection, outside: &Outside<'_>) -> DbResult<Known> {
     Ok(Known {
         facilities: existing(
             conn,
@@ -64,7 +64,7 @@ async fn existing(
     conn: &mut PgConnection,
     sql: &'static str,
     keys: &[&str],
-) -> Result<HashSet<String>> {
+) -> DbResult<HashSet<String>> {
     if keys.is_empty() {
         return Ok(HashSet::new());
     }
@@ -86,7 +86,7 @@ type BandRow = (
     i32,
 );
 
-async fn existing_bands(conn: &mut PgConnection, payers: &[&str]) -> Result<Vec<ExistingBand>> {
+async fn existing_bands(conn: &mut PgConnection, payers: &[&str]) -> DbResult<Vec<ExistingBand>> {
     if payers.is_empty() {
         return Ok(Vec::new());
     }
@@ -118,17 +118,16 @@ async fn existing_bands(conn: &mut PgConnection, payers: &[&str]) -> Result<Vec<
         .collect())
 }
 
-/// Write a validated document, section by section in foreign-key order. A refusal by the
-/// database (a constraint) is exit 10 naming the section; the caller's transaction then
-/// rolls everything back.
-pub async fn apply(conn: &mut PgConnection, document: &Document) -> Result<Outcome> {
-    let mut outcome = Outcome::default();
+/// Write a validated document, section by section in foreign-key order.
+pub async fn apply(
+    conn: &mut PgConnection,
+    document: &Document,
+) -> Result<ImportOutcome, SectionError> {
+    let mut outcome = ImportOutcome::default();
     macro_rules! section {
         ($field:ident, $section:expr, $upsert:ident) => {
             if let Some(rows) = &document.$field {
-                let counts = $upsert(conn, rows)
-                    .await
-                    .map_err(|e| refused($section, e))?;
+                let counts = $upsert(conn, rows).await.map_err(in_section($section))?;
                 outcome.sections.push(($section, counts));
             }
         };
@@ -150,43 +149,23 @@ pub async fn apply(conn: &mut PgConnection, document: &Document) -> Result<Outco
 }
 
 /// One entry in the audit log for the import, written by the definer function `audit_import`.
-pub async fn audit(conn: &mut PgConnection, summary: &serde_json::Value) -> Result<i64> {
+pub async fn audit(conn: &mut PgConnection, summary: &serde_json::Value) -> DbResult<i64> {
     Ok(sqlx::query_scalar("SELECT audit_import($1::jsonb)")
         .bind(summary)
         .fetch_one(&mut *conn)
         .await?)
 }
 
-/// A database refusal while writing a section: exit 10, naming the section, nothing written.
-fn refused(section: Section, err: Error) -> Error {
-    let sqlstate = err
-        .context
-        .get("sqlstate")
-        .and_then(|s| s.as_str())
-        .unwrap_or_default()
-        .to_owned();
-    let data_problem = matches!(
-        err.kind,
-        ExitKind::InvalidInput
-            | ExitKind::IllegalTransition
-            | ExitKind::Locked
-            | ExitKind::NotFound
-    ) || sqlstate.starts_with("22")
-        || sqlstate.starts_with("23");
-    if !data_problem {
-        return err;
-    }
-    let mut mapped = Error::invalid(
-        format!("$.{}", section.name()),
-        format!(
-            "the database refused the rows: {}; nothing was imported",
-            err.message
-        ),
-    );
-    if !sqlstate.is_empty() {
-        mapped = mapped.with("sqlstate", sqlstate);
-    }
-    mapped
+/// A section the database refused (a constraint, a trigger), or an answer that broke the
+/// import's own bookkeeping; the caller's transaction then rolls everything back.
+#[derive(Debug)]
+pub struct SectionError {
+    pub section: Section,
+    pub error: DbError,
+}
+
+fn in_section(section: Section) -> impl FnOnce(DbError) -> SectionError {
+    move |error| SectionError { section, error }
 }
 
 /// A column of bind values drawn from the rows (borrowed, not copied).
@@ -197,11 +176,11 @@ fn column<'a, T, V>(rows: &'a [T], value: impl Fn(&'a T) -> V) -> Vec<V> {
 type CountsQuery<'q> = QueryAs<'q, Postgres, (i64, i64, i64), PgArguments>;
 
 /// Run an upsert that answers (rows after resolving references, created, updated).
-async fn counted(conn: &mut PgConnection, query: CountsQuery<'_>, rows: usize) -> Result<Counts> {
+async fn counted(conn: &mut PgConnection, query: CountsQuery<'_>, rows: usize) -> DbResult<Counts> {
     let (resolved, created, updated) = query.fetch_one(&mut *conn).await?;
     if resolved != rows as i64 {
         // Validation resolved every reference; losing a row here would be a bug, not input.
-        return Err(Error::internal(format!(
+        return Err(DbError::unexpected(format!(
             "import: {resolved} of {rows} rows resolved their references"
         )));
     }
@@ -213,7 +192,7 @@ async fn counted(conn: &mut PgConnection, query: CountsQuery<'_>, rows: usize) -
     })
 }
 
-async fn facilities(conn: &mut PgConnection, rows: &[Facility]) -> Result<Counts> {
+async fn facilities(conn: &mut PgConnection, rows: &[Facility]) -> DbResult<Counts> {
     if rows.is_empty() {
         return Ok(Counts::default());
     }
@@ -274,7 +253,7 @@ async fn facilities(conn: &mut PgConnection, rows: &[Facility]) -> Result<Counts
     counted(conn, query, rows.len()).await
 }
 
-async fn payers(conn: &mut PgConnection, rows: &[Payer]) -> Result<Counts> {
+async fn payers(conn: &mut PgConnection, rows: &[Payer]) -> DbResult<Counts> {
     if rows.is_empty() {
         return Ok(Counts::default());
     }
@@ -309,7 +288,7 @@ async fn payers(conn: &mut PgConnection, rows: &[Payer]) -> Result<Counts> {
     counted(conn, query, rows.len()).await
 }
 
-async fn group_types(conn: &mut PgConnection, rows: &[GroupType]) -> Result<Counts> {
+async fn group_types(conn: &mut PgConnection, rows: &[GroupType]) -> DbResult<Counts> {
     if rows.is_empty() {
         return Ok(Counts::default());
     }
@@ -332,7 +311,7 @@ async fn group_types(conn: &mut PgConnection, rows: &[GroupType]) -> Result<Coun
     counted(conn, query, rows.len()).await
 }
 
-async fn members(conn: &mut PgConnection, rows: &[Member]) -> Result<Counts> {
+async fn members(conn: &mut PgConnection, rows: &[Member]) -> DbResult<Counts> {
     if rows.is_empty() {
         return Ok(Counts::default());
     }
@@ -397,7 +376,7 @@ async fn members(conn: &mut PgConnection, rows: &[Member]) -> Result<Counts> {
     counted(conn, query, rows.len()).await
 }
 
-async fn providers(conn: &mut PgConnection, rows: &[Provider]) -> Result<Counts> {
+async fn providers(conn: &mut PgConnection, rows: &[Provider]) -> DbResult<Counts> {
     if rows.is_empty() {
         return Ok(Counts::default());
     }
@@ -422,7 +401,7 @@ async fn providers(conn: &mut PgConnection, rows: &[Provider]) -> Result<Counts>
     counted(conn, query, rows.len()).await
 }
 
-async fn users(conn: &mut PgConnection, rows: &[User]) -> Result<Counts> {
+async fn users(conn: &mut PgConnection, rows: &[User]) -> DbResult<Counts> {
     if rows.is_empty() {
         return Ok(Counts::default());
     }
@@ -450,7 +429,7 @@ async fn users(conn: &mut PgConnection, rows: &[User]) -> Result<Counts> {
     counted(conn, query, rows.len()).await
 }
 
-async fn coverages(conn: &mut PgConnection, rows: &[Coverage]) -> Result<Counts> {
+async fn coverages(conn: &mut PgConnection, rows: &[CoverageEntry]) -> DbResult<Counts> {
     if rows.is_empty() {
         return Ok(Counts::default());
     }
@@ -517,7 +496,7 @@ async fn coverages(conn: &mut PgConnection, rows: &[Coverage]) -> Result<Counts>
     counted(conn, query, rows.len()).await
 }
 
-async fn assignments(conn: &mut PgConnection, rows: &[StaffAssignment]) -> Result<Counts> {
+async fn assignments(conn: &mut PgConnection, rows: &[StaffAssignment]) -> DbResult<Counts> {
     if rows.is_empty() {
         return Ok(Counts::default());
     }
@@ -549,7 +528,7 @@ async fn assignments(conn: &mut PgConnection, rows: &[StaffAssignment]) -> Resul
     counted(conn, query, rows.len()).await
 }
 
-async fn rules(conn: &mut PgConnection, rows: &[SupervisionRule]) -> Result<Counts> {
+async fn rules(conn: &mut PgConnection, rows: &[SupervisionRuleEntry]) -> DbResult<Counts> {
     if rows.is_empty() {
         return Ok(Counts::default());
     }
@@ -587,7 +566,7 @@ async fn rules(conn: &mut PgConnection, rows: &[SupervisionRule]) -> Result<Coun
     counted(conn, query, rows.len()).await
 }
 
-async fn bands(conn: &mut PgConnection, rows: &[SizeBand]) -> Result<Counts> {
+async fn bands(conn: &mut PgConnection, rows: &[SizeBandEntry]) -> DbResult<Counts> {
     if rows.is_empty() {
         return Ok(Counts::default());
     }
@@ -671,7 +650,11 @@ struct SessionRow {
 
 /// Sessions by (facility, external id), then their rosters: removals for all sessions in one
 /// statement, additions (in document order, so roster ids follow `participants`) in another.
-async fn sessions(conn: &mut PgConnection, rows: &[Session], outcome: &mut Outcome) -> Result<()> {
+async fn sessions(
+    conn: &mut PgConnection,
+    rows: &[Session],
+    outcome: &mut ImportOutcome,
+) -> Result<(), SectionError> {
     let participants_total: usize = rows.iter().map(|s| s.participants.len()).sum();
     if rows.is_empty() {
         outcome
@@ -708,14 +691,11 @@ async fn sessions(conn: &mut PgConnection, rows: &[Session], outcome: &mut Outco
                    IS DISTINCT FROM
                    (EXCLUDED.group_type_id, EXCLUDED.starts_at, EXCLUDED.ends_at,
                     EXCLUDED.place_of_service)
-               AND NOT EXISTS (SELECT 1 FROM claim c
-                                WHERE c.facility_id = s.facility_id AND c.session_id = s.id)
+               AND NOT session_is_locked(s.facility_id, s.id)
              RETURNING s.facility_id, s.external_id, s.id, (s.xmax = 0) AS created
          )
          SELECT coalesce(u.id, old.id) AS id, i.facility_id, u.created,
-                (u.id IS NULL AND EXISTS (SELECT 1 FROM claim c
-                                           WHERE c.facility_id = old.facility_id
-                                             AND c.session_id = old.id)) AS locked
+                (u.id IS NULL AND session_is_locked(old.facility_id, old.id)) AS locked
            FROM input i
            LEFT JOIN up u ON u.facility_id = i.facility_id AND u.external_id = i.external_id
            LEFT JOIN group_session old
@@ -732,13 +712,13 @@ async fn sessions(conn: &mut PgConnection, rows: &[Session], outcome: &mut Outco
     .bind(column(rows, |s| s.place_of_service.as_deref()))
     .fetch_all(&mut *conn)
     .await
-    .map_err(|e| refused(Section::Sessions, e.into()))?;
+    .map_err(|e| in_section(Section::Sessions)(e.into()))?;
     if saved.len() != rows.len() {
-        return Err(Error::internal(format!(
+        return Err(in_section(Section::Sessions)(DbError::unexpected(format!(
             "import: {} of {} sessions resolved their references",
             saved.len(),
             rows.len()
-        )));
+        ))));
     }
 
     // What the import left as it was, by session in document order.
@@ -768,7 +748,7 @@ async fn sessions(conn: &mut PgConnection, rows: &[Session], outcome: &mut Outco
 
     let participants = roster(conn, rows, &saved, &mut kept)
         .await
-        .map_err(|e| refused(Section::Participants, e))?;
+        .map_err(in_section(Section::Participants))?;
     kept.sort_by_key(|(i, _)| *i);
     outcome.kept.extend(kept.into_iter().map(|(_, k)| k));
     debug_assert_eq!(
@@ -792,7 +772,7 @@ async fn roster(
     rows: &[Session],
     saved: &[SessionRow],
     kept: &mut Vec<(usize, Kept)>,
-) -> Result<Counts> {
+) -> DbResult<Counts> {
     let total: usize = rows.iter().map(|s| s.participants.len()).sum();
     // The participants of unlocked sessions, in document order.
     let mut facility_ids = Vec::with_capacity(total);
@@ -898,7 +878,7 @@ async fn roster(
         .fetch_one(&mut *conn)
         .await?;
         if resolved != mrns.len() as i64 {
-            return Err(Error::internal(format!(
+            return Err(DbError::unexpected(format!(
                 "import: {resolved} of {} participants resolved their member",
                 mrns.len()
             )));

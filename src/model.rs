@@ -1,0 +1,240 @@
+//! The records gsess reads and shows, as plain data: `db` fills them, the operations turn them
+//! into the facts `rules` judges, `output` renders them. No SQL and no formatting here.
+
+use crate::rules::coverage::Policy;
+use crate::rules::issues::Acceptance;
+use crate::rules::{AttendanceStatus, SessionStatus, SizeBand, SupervisionRule};
+use crate::time::facility_zone;
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+// ---------------------------------------------------------------------------------------
+// A session as gsess reads it — header, roster, supervisors, the candidate rule rows and the
+// live acceptances — and the summary `list` shows for each session.
+// ---------------------------------------------------------------------------------------
+
+/// A session as read: header, roster and supervisors with their names, and the candidate
+/// rule rows (this state, the roster's payers, in effect on the session's local date).
+#[derive(Debug, Clone, Deserialize)]
+pub struct SessionRecord {
+    pub id: i64,
+    pub facility_id: i64,
+    pub external_id: Option<String>,
+    pub facility: String,
+    pub facility_name: String,
+    pub timezone: String,
+    pub facility_state: String,
+    pub billing_npi: String,
+    pub group_type: String,
+    pub group_type_name: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub local_date: NaiveDate,
+    pub place_of_service: Option<String>,
+    pub source: String,
+    pub attendance_version: i64,
+    /// A claim exists: attendance edits need `force-update`.
+    pub locked: bool,
+    pub billed: bool,
+    pub roster: Vec<RosterEntry>,
+    pub supervisors: Vec<SupervisorEntry>,
+    pub supervision_rules: Vec<SupervisionRule>,
+    pub size_bands: Vec<SizeBand>,
+    pub acceptances: Vec<AcceptanceEntry>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RosterEntry {
+    pub row_id: i64,
+    pub member_id: i64,
+    pub mrn: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub status: AttendanceStatus,
+    pub has_diagnosis: bool,
+    /// Every policy of the member; the rules choose the primary one active that day.
+    pub policies: Vec<Policy>,
+}
+
+impl RosterEntry {
+    pub fn name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SupervisorEntry {
+    pub row_id: i64,
+    pub provider_id: i64,
+    pub npi: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub status: AttendanceStatus,
+    /// `ASSIGNMENT` (derived from staff_assignment) or `MANUAL` (`supervisor add`).
+    pub source: String,
+    pub assignment_id: Option<i64>,
+    /// The participant whose SUPERVISING assignment linked this supervisor.
+    pub linked_mrn: Option<String>,
+    pub assignment_start: Option<NaiveDate>,
+    pub assignment_end: Option<NaiveDate>,
+}
+
+impl SupervisorEntry {
+    pub fn name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AcceptanceEntry {
+    #[serde(flatten)]
+    pub acceptance: Acceptance,
+    pub reason: String,
+    pub accepted_by: String,
+    pub accepted_at: DateTime<Utc>,
+}
+
+impl SessionRecord {
+    /// The first status that applies: LOCKED, BILLED, READY, OPEN.
+    pub fn status(&self) -> SessionStatus {
+        SessionStatus::derive(
+            self.locked,
+            self.billed,
+            self.roster.iter().map(|r| r.status),
+        )
+    }
+
+    /// The facility's time zone (validated on import; UTC if the database holds a name
+    /// chrono-tz does not know, rather than failing a read).
+    pub fn tz(&self) -> Tz {
+        facility_zone(&self.timezone)
+    }
+
+    /// The session as `list` would show it.
+    pub fn summary(&self) -> SessionSummary {
+        SessionSummary {
+            id: self.id,
+            external_id: self.external_id.clone(),
+            local_date: self.local_date,
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            facility: self.facility.clone(),
+            timezone: self.timezone.clone(),
+            group_type: self.group_type.clone(),
+            // One row per provider already (unique per session); two providers who share a
+            // name are two supervisors.
+            supervisors: self.supervisors.iter().map(SupervisorEntry::name).collect(),
+            attendance: AttendanceCounts::of(self.roster.iter().map(|r| r.status)),
+            status: self.status(),
+        }
+    }
+}
+
+/// A session as `list` shows it, and as the header of `show`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionSummary {
+    pub id: i64,
+    pub external_id: Option<String>,
+    pub local_date: NaiveDate,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub facility: String,
+    pub timezone: String,
+    pub group_type: String,
+    /// Supervisor names, one per provider, in the order the session got them.
+    pub supervisors: Vec<String>,
+    pub attendance: AttendanceCounts,
+    pub status: SessionStatus,
+}
+
+impl SessionSummary {
+    pub fn tz(&self) -> Tz {
+        facility_zone(&self.timezone)
+    }
+}
+
+/// Roster counts by attendance status (participants only; supervisors never count).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct AttendanceCounts {
+    pub scheduled: u32,
+    pub attended: u32,
+    pub late: u32,
+    pub absent: u32,
+}
+
+impl AttendanceCounts {
+    pub fn of(statuses: impl IntoIterator<Item = AttendanceStatus>) -> AttendanceCounts {
+        let mut counts = AttendanceCounts::default();
+        for status in statuses {
+            match status {
+                AttendanceStatus::Scheduled => counts.scheduled += 1,
+                AttendanceStatus::Attended => counts.attended += 1,
+                AttendanceStatus::Late => counts.late += 1,
+                AttendanceStatus::Absent => counts.absent += 1,
+            }
+        }
+        counts
+    }
+
+    /// The roster size.
+    pub fn total(&self) -> u32 {
+        self.scheduled + self.attended + self.late + self.absent
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Attendance changes as the write path reports them.
+// ---------------------------------------------------------------------------------------
+
+/// A roster row (a participant) or a supervisor row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RowKind {
+    Participant,
+    Supervisor,
+}
+
+/// One row that changed (or would change).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub kind: RowKind,
+    pub row_id: i64,
+    /// The MRN of a participant, the NPI of a supervisor.
+    pub key: String,
+    pub name: String,
+    pub from: AttendanceStatus,
+    pub to: AttendanceStatus,
+}
+
+// ---------------------------------------------------------------------------------------
+// A session `finalize` considers, as its plan read sees it.
+// ---------------------------------------------------------------------------------------
+
+/// One candidate session with its still-SCHEDULED rows. `started`, `ended` and `locked` are
+/// judged by the database (`now()`, one clock for everyone; a claim exists).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Candidate {
+    pub id: i64,
+    pub facility_id: i64,
+    pub facility: String,
+    pub timezone: String,
+    pub group_type: String,
+    pub local_date: NaiveDate,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub started: bool,
+    pub ended: bool,
+    pub locked: bool,
+    /// Still-SCHEDULED roster rows, by row id, with the member's MRN (same order).
+    pub roster_ids: Vec<i64>,
+    pub roster_mrns: Vec<String>,
+    /// Still-SCHEDULED supervisor rows, by row id, with the provider's NPI (same order).
+    pub supervisor_ids: Vec<i64>,
+    pub supervisor_npis: Vec<String>,
+}
+
+impl Candidate {
+    pub fn scheduled_count(&self) -> usize {
+        self.roster_ids.len() + self.supervisor_ids.len()
+    }
+}

@@ -1,0 +1,48 @@
+//! The actions gsess takes, one module each, in the manner of cargo's `ops`: a request in, a
+//! result out, with what the action needs passed in — the connection, a way to show a plan
+//! and confirm it, a way to report progress. Commands parse arguments into requests and
+//! render the results; `demo`, `take` and the long-running workers call the same functions.
+//! An operation reads through `db`, judges with `rules` and returns plain results; it never
+//! prints.
+
+pub mod accept;
+pub mod attendance;
+pub mod create;
+pub mod database;
+pub mod explain;
+pub mod finalize;
+pub mod import;
+pub mod list;
+pub mod reference;
+pub mod session;
+pub mod whoami;
+
+use crate::error::Result;
+
+/// How an operation that changes things shows what it is about to do, then asks.
+pub trait Confirm<Plan> {
+    /// Show the plan (a dry run's too).
+    fn show(&mut self, plan: &Plan) -> Result<()>;
+    /// Ask before acting; an error (declined, no terminal) stops the operation unchanged.
+    fn confirm(&mut self, question: &str) -> Result<()>;
+}
+
+/// Progress of long bulk work, for a progress bar; [`Silent`] reports nothing.
+pub trait Progress {
+    fn start(&self, total: u64);
+    fn advance(&self, by: u64);
+    /// The work is done: the bar goes away.
+    fn finish(&self);
+    /// The work stopped on an error: the bar stays as it was.
+    fn abandon(&self);
+}
+
+/// No progress reporting (scripts, the demo, the workers).
+pub struct Silent;
+
+impl Progress for Silent {
+    fn start(&self, _total: u64) {}
+    fn advance(&self, _by: u64) {}
+    fn finish(&self) {}
+    fn abandon(&self) {}
+}

@@ -1,0 +1,47 @@
+//! `whoami`.
+
+use super::{Human, View};
+use crate::ops::whoami::Identity;
+use serde::Serialize;
+use std::io;
+
+#[derive(Debug, Serialize)]
+pub struct WhoamiView {
+    pub login: String,
+    pub name: Option<String>,
+    pub home_facility: Option<String>,
+    pub scopes: Vec<&'static str>,
+}
+
+impl WhoamiView {
+    pub fn of(identity: &Identity) -> WhoamiView {
+        WhoamiView {
+            login: identity.login.clone(),
+            name: identity.name.clone(),
+            home_facility: identity.home_facility.clone(),
+            scopes: identity.scopes.iter().map(|s| s.role()).collect(),
+        }
+    }
+}
+
+impl View for WhoamiView {
+    fn render(&self, out: &mut Human<'_>) -> io::Result<()> {
+        out.field("login", &self.login)?;
+        out.field(
+            "name",
+            self.name.as_deref().unwrap_or("(not in the users list)"),
+        )?;
+        out.field(
+            "home facility",
+            self.home_facility
+                .as_deref()
+                .unwrap_or("(none: list shows all facilities)"),
+        )?;
+        let scopes = if self.scopes.is_empty() {
+            "(none: ask a DBA to grant one)".to_owned()
+        } else {
+            self.scopes.join(", ")
+        };
+        out.field("scopes", scopes)
+    }
+}
