@@ -6,9 +6,13 @@
 #   SESSIONS=200000 bench/run.sh  # a quicker, smaller run
 #
 # The dataset lives in its own embedded cluster ($BENCH_HOME) and is reused by later runs.
-# psql runs the very statement gsess sent: the script takes it from pg_stat_statements after
-# one gsess run and fills in its parameters, so the comparison cannot drift from the code.
-# Results: bench/results.md (hyperfine's table), to be copied into BENCHMARKS.md.
+# psql runs the very statement gsess sent, with the very values gsess bound: one gsess run
+# with the server logging every statement (log_min_duration_statement = 0) gives the text and
+# the parameters (`DETAIL: parameters: $1 = '…'`), and psql gets
+# `PREPARE q AS <text>; EXECUTE q(<values>);`. Before timing, both sides are run once and
+# must exit 0 with the same number of rows. psql is the real binary (`pg_config --bindir`,
+# else the newest /usr/lib/postgresql/*/bin), never Debian's Perl wrapper /usr/bin/psql.
+# Results: bench/results.md (medians of hyperfine -N runs), to be copied into BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,15 +26,25 @@ unset DATABASE_URL
 
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
 cargo build --release --quiet
-G=$PWD/target/release/gsess
+G=${CARGO_TARGET_DIR:-$PWD/target}/release/gsess
+
+# The real psql binary.
+PSQL=""
+if command -v pg_config >/dev/null && [ -x "$(pg_config --bindir)/psql" ]; then
+    PSQL="$(pg_config --bindir)/psql"
+else
+    PSQL=$(ls -d /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -n 1)
+fi
+[ -n "$PSQL" ] && [ -x "$PSQL" ] || { echo "no psql binary found" >&2; exit 1; }
+echo "psql: $PSQL ($("$PSQL" --version))"
 
 "$G" db start >/dev/null
 URL=$("$G" db url)
-q() { psql "$URL" -X -Atq -c "$1"; }
+q() { "$PSQL" "$URL" -X -Atq -v ON_ERROR_STOP=1 -c "$1"; }
 
 if [ "$(q "SELECT count(*) FROM group_session")" -lt "$SESSIONS" ]; then
     echo "building the dataset: $FACILITIES facilities, $SESSIONS sessions, $((SESSIONS * ROSTER)) roster rows"
-    time psql "$URL" -X -q -v facilities="$FACILITIES" -v sessions="$SESSIONS" -v days="$DAYS" \
+    time "$PSQL" "$URL" -X -q -v ON_ERROR_STOP=1 -v facilities="$FACILITIES" -v sessions="$SESSIONS" -v days="$DAYS" \
         -v roster="$ROSTER" -v members="$MEMBERS" -f bench/generate.sql
 fi
 if [ "$(q "SHOW shared_preload_libraries")" != "pg_stat_statements" ]; then
@@ -46,32 +60,63 @@ DAY=$(q "SELECT local_date FROM group_session WHERE facility_id = $FACILITY_ID A
 SESSION=$(q "SELECT id FROM group_session WHERE facility_id = $FACILITY_ID AND local_date = '$DAY' ORDER BY starts_at LIMIT 1")
 echo "facility $FACILITY, day $DAY ($(q "SELECT count(*) FROM group_session WHERE facility_id = $FACILITY_ID AND local_date = '$DAY'") sessions), session $SESSION"
 
-# The statements gsess sends, as it sent them.
-statement_of() { # $1: gsess arguments; $2: a fragment that identifies the statement
-    q "SELECT pg_stat_statements_reset()" >/dev/null
-    "$G" --database-url "$URL" $1 >/dev/null
-    q "SELECT query FROM pg_stat_statements WHERE query LIKE '%$2%' ORDER BY calls DESC LIMIT 1"
+# The statements gsess sends, as it sent them, with the values it bound: from the server log.
+LOG=$GSESS_HOME/postgres.log
+capture() { # $1: name; $2: gsess arguments; $3: a fragment that identifies the statement
+    q "ALTER SYSTEM SET log_min_duration_statement = 0" >/dev/null
+    q "ALTER SYSTEM SET log_parameter_max_length = -1" >/dev/null
+    q "SELECT pg_reload_conf()" >/dev/null
+    sleep 0.2
+    local from
+    from=$(stat -c %s "$LOG")
+    "$G" --database-url "$URL" $2 > "target/bench/$1.gsess.json"
+    sleep 0.2
+    q "ALTER SYSTEM RESET log_min_duration_statement" >/dev/null
+    q "SELECT pg_reload_conf()" >/dev/null
+    tail -c +"$((from + 1))" "$LOG" | python3 bench/statement_from_log.py "$3" > "target/bench/$1.sql"
 }
 mkdir -p target/bench
-statement_of "list --date $DAY --facility $FACILITY --json" "CROSS JOIN LATERAL" \
-    | sed -e "s/\$1/'$DAY'::date/g" -e "s/\$2/$FACILITY_ID/g" > target/bench/list.sql
-statement_of "show $SESSION --json" "json_build_object" \
-    | sed -e "s/\$1/ARRAY[$SESSION]::bigint[]/g" > target/bench/session.sql
+capture list "list --date $DAY --facility $FACILITY --json" "CROSS JOIN LATERAL"
+capture session "show $SESSION --json" "json_build_object"
+
+# Before timing: each side ran its statement (exit 0) and both saw the same number of rows.
+rows_psql() { "$PSQL" "$URL" -X -Atq -v ON_ERROR_STOP=1 -R $'\x1e' -f "target/bench/$1.sql" \
+    | python3 -c "import sys; t = sys.stdin.read().rstrip('\n'); print(len(t.split('\x1e')) if t else 0)"; }
+rows_gsess() { python3 -c "import json, sys; d = json.load(open(sys.argv[1])); print(len(d) if isinstance(d, list) else 1)" "$1"; }
 for f in list session; do
-    [ -s "target/bench/$f.sql" ] || { echo "could not capture the $f statement" >&2; exit 1; }
+    ours=$(rows_gsess "target/bench/$f.gsess.json")
+    theirs=$(rows_psql "$f") || { echo "psql failed on target/bench/$f.sql" >&2; exit 1; }
+    echo "$f: gsess $ours row(s), psql $theirs row(s) for the same statement and values"
+    [ "$ours" = "$theirs" ] || { echo "row counts differ for $f" >&2; exit 1; }
 done
 
-hyperfine --warmup 5 --runs "${RUNS:-30}" -N --export-markdown bench/results.md \
+hyperfine --warmup 5 --runs "${RUNS:-30}" -N --export-json target/bench/hyperfine.json \
     -n "gsess list (facility-day)" "$G --database-url $URL list --date $DAY --facility $FACILITY --json" \
-    -n "psql list (same statement)" "psql $URL -X -Atq -f target/bench/list.sql" \
+    -n "psql list (same statement)" "$PSQL $URL -X -Atq -v ON_ERROR_STOP=1 -f target/bench/list.sql" \
     -n "gsess show" "$G --database-url $URL show $SESSION --json" \
     -n "gsess preview" "$G --database-url $URL preview $SESSION --json" \
-    -n "psql session read (same statement)" "psql $URL -X -Atq -f target/bench/session.sql"
+    -n "psql session read (same statement)" "$PSQL $URL -X -Atq -v ON_ERROR_STOP=1 -f target/bench/session.sql"
+python3 - target/bench/hyperfine.json > bench/results.md <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+base = {}
+print("| Command | Median [ms] | Mean [ms] | Min [ms] | Max [ms] | Runs |")
+print("|:---|---:|---:|---:|---:|---:|")
+for r in results:
+    ms = lambda v: f"{v * 1000:.1f}"
+    print(f"| `{r['command']}` | {ms(r['median'])} | {ms(r['mean'])} ± {ms(r['stddev'] or 0)} | {ms(r['min'])} | {ms(r['max'])} | {len(r['times'])} |")
+med = {r["command"]: r["median"] for r in results}
+print()
+for ours, theirs in [("gsess list (facility-day)", "psql list (same statement)"),
+                     ("gsess show", "psql session read (same statement)"),
+                     ("gsess preview", "psql session read (same statement)")]:
+    print(f"- {ours}: {med[ours] / med[theirs]:.2f}× psql's median")
+PY
 cat bench/results.md
 
 # Bulk finalize of a whole past day across every facility (10,000 sessions at the SPEC scale).
 # Its rows are put back to SCHEDULED first (a synthetic reset: triggers off, as in generate.sql).
-psql "$URL" -X -q -c "SET session_replication_role = replica" \
+"$PSQL" "$URL" -X -q -v ON_ERROR_STOP=1 -c "SET session_replication_role = replica" \
     -c "UPDATE session_participant p SET status = 'SCHEDULED' FROM group_session s
          WHERE s.facility_id = p.facility_id AND s.id = p.session_id AND s.local_date = '$DAY'" \
     -c "UPDATE session_supervisor x SET status = 'SCHEDULED' FROM group_session s

@@ -29,7 +29,7 @@ pub async fn run(app: &mut App, command: &DbCommand) -> Result<()> {
         DbCommand::Start => start(app).await,
         DbCommand::Stop => stop(app),
         DbCommand::Url => {
-            let url = app.db.target()?.url();
+            let url = app.db.target()?.shown_url();
             app.out.emit(&MessageView {
                 message: url.clone(),
                 detail: serde_json::json!({ "url": url }),

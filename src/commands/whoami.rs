@@ -9,5 +9,6 @@ use crate::output::whoami::WhoamiView;
 pub async fn run(app: &mut App) -> Result<()> {
     let conn = app.db.connect(Gate::Ready(None)).await?;
     let identity = whoami::whoami(conn).await?;
-    app.out.emit(&WhoamiView::of(&identity))
+    let server = app.db.server().expect("connected above");
+    app.out.emit(&WhoamiView::of(&identity, server))
 }

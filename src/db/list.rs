@@ -143,8 +143,10 @@ pub async fn list_sessions(
     filter: &ListFilter,
 ) -> DbResult<Vec<SessionSummary>> {
     let sql = list_sql(filter);
-    let mut query =
-        sqlx::query_as::<Postgres, ListRow>(sqlx::AssertSqlSafe(sql)).bind(filter.dates.first);
+    // Run once per command: an unnamed statement, nothing kept on the server.
+    let mut query = sqlx::query_as::<Postgres, ListRow>(sqlx::AssertSqlSafe(sql))
+        .persistent(false)
+        .bind(filter.dates.first);
     if !filter.dates.is_one_day() {
         query = query.bind(filter.dates.last);
     }

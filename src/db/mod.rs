@@ -6,6 +6,8 @@
 
 pub mod accept;
 pub mod attendance;
+pub mod connect;
+pub mod conninfo;
 pub mod create;
 pub mod errors;
 pub mod finalize;
@@ -20,17 +22,14 @@ pub use retry::{rehearsal, transaction, Retry};
 
 use crate::embedded::{self, Cluster};
 use crate::error::{Error, ExitKind, Result};
+use connect::{ConnectError, Connected, Server, SessionSettings};
 use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
+use sqlx::postgres::{PgListener, PgPoolOptions};
 use sqlx::{Connection, PgConnection};
-use std::str::FromStr;
 use std::time::Duration;
 
 /// The schema, embedded in the binary.
 pub static MIGRATOR: Migrator = sqlx::migrate!();
-
-/// A connection never waits longer than this for the server.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The oldest server the schema runs on: `UNIQUE NULLS NOT DISTINCT` arrived in 15.
 const MIN_SERVER_VERSION: i32 = 150_000;
@@ -55,6 +54,11 @@ impl Target {
             Target::Url(url) => url.clone(),
             Target::Embedded(cluster) => cluster.url(embedded::DATABASE),
         }
+    }
+
+    /// The connection string with any password replaced, for showing.
+    pub fn shown_url(&self) -> String {
+        conninfo::redact(&self.url())
     }
 
     fn describe(&self) -> String {
@@ -140,7 +144,7 @@ pub struct Database {
     url: Option<String>,
     timeouts: Timeouts,
     target: Option<Target>,
-    conn: Option<PgConnection>,
+    connected: Option<Connected>,
 }
 
 impl Database {
@@ -149,7 +153,7 @@ impl Database {
             url,
             timeouts,
             target: None,
-            conn: None,
+            connected: None,
         }
     }
 
@@ -166,10 +170,10 @@ impl Database {
     pub async fn connect(&mut self, gate: Gate) -> Result<&mut PgConnection> {
         let target = self.target()?.clone();
         let timeouts = self.timeouts;
-        if self.conn.is_none() {
-            self.conn = Some(open(&target, timeouts).await?);
+        if self.connected.is_none() {
+            self.connected = Some(open(&target, timeouts).await?);
         }
-        let conn = self.conn.as_mut().expect("opened above");
+        let conn = &mut self.connected.as_mut().expect("opened above").conn;
         let embedded = matches!(target, Target::Embedded(_));
         let scope = match gate {
             Gate::Ready(scope) => scope,
@@ -195,18 +199,26 @@ impl Database {
         Ok(conn)
     }
 
-    /// The attendance notifications, on a LISTEN connection beside the command's own
-    /// (`preview --watch`, `billing watch`).
+    /// The server the connection reached, once [`Database::connect`] opened it.
+    pub fn server(&self) -> Option<&Server> {
+        self.connected.as_ref().map(|c| &c.server)
+    }
+
+    /// The attendance notifications, on a LISTEN connection to the same server beside the
+    /// command's own (`preview --watch`, `billing watch`); call after [`Database::connect`].
     pub async fn attendance_feed(&mut self) -> Result<AttendanceFeed> {
-        let target = self.target()?.clone();
-        let options = connect_options(&target.url(), self.timeouts)?;
+        let Some(connected) = &self.connected else {
+            return Err(Error::internal(
+                "a listener needs the command's connection first",
+            ));
+        };
         let pool = PgPoolOptions::new()
             .max_connections(1)
             .acquire_timeout(CONNECT_TIMEOUT)
-            .connect_lazy_with(options);
+            .connect_lazy_with(connected.options.clone());
         let mut listener = PgListener::connect_with(&pool)
             .await
-            .map_err(|e| unreachable(&target, e.into()))?;
+            .map_err(DbError::from)?;
         listener
             .listen(ATTENDANCE_CHANNEL)
             .await
@@ -216,63 +228,97 @@ impl Database {
 
     /// End the connection with a Terminate, so the server logs a clean disconnect.
     pub async fn close(&mut self) {
-        if let Some(conn) = self.conn.take() {
-            let _ = conn.close().await;
+        if let Some(connected) = self.connected.take() {
+            let _ = connected.conn.close().await;
         }
     }
 }
 
-pub fn connect_options(url: &str, timeouts: Timeouts) -> Result<PgConnectOptions> {
-    let options = PgConnectOptions::from_str(url).map_err(|e| {
-        Error::new(ExitKind::Usage, format!("invalid database URL: {e}"))
+/// A listener beside the command's connection waits this long for the server, as the
+/// command's own connection does unless the connection string says otherwise.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A connection string resolved the way libpq resolves it: the URL or keyword/value form,
+/// then the `PG*` environment, then the password file.
+pub fn conninfo(url: &str) -> Result<conninfo::ConnInfo> {
+    conninfo::resolve(
+        url,
+        &conninfo::SystemEnvironment,
+        &conninfo::Defaults::default(),
+    )
+    .map_err(|e| {
+        Error::new(ExitKind::Usage, format!("invalid connection string: {e}"))
             .with("field", "--database-url")
-    })?;
-    Ok(options.application_name("gsess").options([
-        ("lock_timeout", format!("{}ms", timeouts.lock.as_millis())),
-        (
-            "statement_timeout",
-            format!("{}ms", timeouts.statement.as_millis()),
-        ),
-    ]))
+    })
 }
 
-/// One connection to the target; the embedded cluster is started, and its database
-/// created, on demand.
-async fn open(target: &Target, timeouts: Timeouts) -> Result<PgConnection> {
+/// One connection to the target. The embedded cluster is started on demand, and its
+/// database created the first time it is missing (which costs a second, short connection
+/// once, never on later runs).
+async fn open(target: &Target, timeouts: Timeouts) -> Result<Connected> {
     if let Target::Embedded(cluster) = target {
         cluster.ensure_running()?;
     }
-    let options = connect_options(&target.url(), timeouts)?;
-    match connect_with(&options).await {
-        Err(DbError::Refused(refusal))
-            if refusal.sqlstate == "3D000" && matches!(target, Target::Embedded(_)) =>
+    match open_url(&target.url(), timeouts).await {
+        Err(Opening::Refused(err))
+            if matches!(target, Target::Embedded(_)) && refused_with(&err, "3D000") =>
         {
             let Target::Embedded(cluster) = target else {
                 unreachable!("matched above")
             };
             create_embedded_database(cluster, timeouts).await?;
-            connect_with(&options)
+            open_url(&target.url(), timeouts)
                 .await
-                .map_err(|e| unreachable(target, e))
+                .map_err(|e| e.into_error(target))
         }
-        other => other.map_err(|e| unreachable(target, e)),
+        other => other.map_err(|e| e.into_error(target)),
     }
 }
 
-async fn connect_with(options: &PgConnectOptions) -> std::result::Result<PgConnection, DbError> {
-    match tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(options)).await {
-        Ok(connected) => Ok(connected?),
-        Err(_) => Err(DbError::Unreachable(format!(
-            "no answer within {} s",
-            CONNECT_TIMEOUT.as_secs()
-        ))),
+/// Why a connection could not be opened: the string itself, or every attempt failed.
+enum Opening {
+    Invalid(Error),
+    Refused(ConnectError),
+}
+
+impl Opening {
+    fn into_error(self, target: &Target) -> Error {
+        match self {
+            Opening::Invalid(err) => err,
+            Opening::Refused(err) => unreachable(target, &err),
+        }
     }
+}
+
+fn refused_with(err: &ConnectError, sqlstate: &str) -> bool {
+    err.failures
+        .iter()
+        .any(|f| f.sqlstate.as_deref() == Some(sqlstate))
+}
+
+async fn open_url(url: &str, timeouts: Timeouts) -> std::result::Result<Connected, Opening> {
+    let info = conninfo(url).map_err(Opening::Invalid)?;
+    // As libpq does, say so on stderr when the password file is ignored (group or world
+    // may read it) and the like.
+    for warning in &info.warnings {
+        eprintln!("{warning}");
+    }
+    let session = SessionSettings {
+        lock_timeout: timeouts.lock,
+        statement_timeout: timeouts.statement,
+    };
+    connect::connect(&info, &session, &conninfo::SystemEnvironment)
+        .await
+        .map_err(Opening::Refused)
 }
 
 /// The embedded cluster holds one gsess database, created on first use.
 async fn create_embedded_database(cluster: &Cluster, timeouts: Timeouts) -> Result<()> {
-    let options = connect_options(&cluster.url("postgres"), timeouts)?;
-    let mut conn = connect_with(&options).await?;
+    let target = Target::Embedded(cluster.clone());
+    let admin = open_url(&cluster.url("postgres"), timeouts)
+        .await
+        .map_err(|e| e.into_error(&target))?;
+    let mut conn = admin.conn;
     let created = sqlx::query(sqlx::AssertSqlSafe(format!(
         "CREATE DATABASE {}",
         embedded::DATABASE
@@ -293,16 +339,16 @@ async fn create_embedded_database(cluster: &Cluster, timeouts: Timeouts) -> Resu
     }
 }
 
-fn unreachable(target: &Target, err: DbError) -> Error {
-    let mapped = Error::from(err);
-    match mapped.kind {
-        ExitKind::Unavailable | ExitKind::Error => Error::unavailable(format!(
-            "cannot connect to {}: {}",
-            target.describe(),
-            mapped.message
-        )),
-        _ => mapped,
-    }
+/// Exit 9, naming every attempt as psql does (socket file or host and port, and why), never
+/// a password.
+fn unreachable(target: &Target, err: &ConnectError) -> Error {
+    let attempts: Vec<serde_json::Value> = err
+        .failures
+        .iter()
+        .map(|f| serde_json::json!({"attempt": f.attempt, "reason": f.reason, "sqlstate": f.sqlstate}))
+        .collect();
+    Error::unavailable(format!("cannot connect to {}:\n{err}", target.describe()))
+        .with("attempts", attempts)
 }
 
 /// The server's version, the migrations applied and whether the login holds `scope`: one
@@ -399,12 +445,13 @@ pub async fn scopes_held(conn: &mut PgConnection) -> DbResult<Vec<Scope>> {
         .collect())
 }
 
-/// The login and its profile from the users list (name, home facility).
+/// The login, its profile from the users list (name, home facility) and whether the server
+/// is a standby.
 pub async fn login_profile(
     conn: &mut PgConnection,
-) -> DbResult<(String, Option<String>, Option<String>)> {
+) -> DbResult<(String, Option<String>, Option<String>, bool)> {
     Ok(sqlx::query_as(
-        "SELECT session_user::text, p.name, p.home_facility
+        "SELECT session_user::text, p.name, p.home_facility, pg_is_in_recovery()
            FROM (SELECT 1) one LEFT JOIN current_user_profile p ON true",
     )
     .persistent(false)

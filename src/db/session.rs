@@ -14,6 +14,8 @@ const SESSIONS_SQL: &str = include_str!("sql/session.sql");
 pub async fn load_sessions(conn: &mut PgConnection, ids: &[i64]) -> DbResult<Vec<SessionRecord>> {
     let documents: Vec<String> = sqlx::query_scalar(SESSIONS_SQL)
         .bind(ids)
+        // Run once per command: an unnamed statement, nothing kept on the server.
+        .persistent(false)
         .fetch_all(&mut *conn)
         .await?;
     documents

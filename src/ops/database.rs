@@ -23,7 +23,7 @@ pub async fn status(database: &mut Database) -> Result<Status> {
     let facts = db::server_facts(conn, None).await?;
     let pending = facts.pending();
     Ok(Status {
-        url: target.url(),
+        url: target.shown_url(),
         cluster: match target {
             Target::Url(_) => None,
             Target::Embedded(cluster) => Some(cluster),

@@ -123,8 +123,8 @@ impl Output {
     }
 
     fn write<V: View>(&self, view: &V, layout: Layout) -> Result<()> {
-        let stdout = io::stdout();
-        let mut lock = stdout.lock();
+        // stdout is line-buffered: a long answer would cost one write per line.
+        let mut lock = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
         let written = match (self.json, layout) {
             (true, Layout::Document) => serde_json::to_writer_pretty(&mut lock, view),
             (true, Layout::Stream) => serde_json::to_writer(&mut lock, view),

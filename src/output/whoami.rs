@@ -1,6 +1,7 @@
 //! `whoami`.
 
 use super::{Human, View};
+use crate::db::connect::Server;
 use crate::ops::whoami::Identity;
 use serde::Serialize;
 use std::io;
@@ -11,15 +12,31 @@ pub struct WhoamiView {
     pub name: Option<String>,
     pub home_facility: Option<String>,
     pub scopes: Vec<&'static str>,
+    /// Which server the connection reached (several hosts may be configured).
+    pub server: ServerView,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ServerView {
+    /// The socket directory, or the host as the connection string names it.
+    pub host: String,
+    pub port: u16,
+    /// `pg_is_in_recovery()`: a standby.
+    pub in_recovery: bool,
 }
 
 impl WhoamiView {
-    pub fn of(identity: &Identity) -> WhoamiView {
+    pub fn of(identity: &Identity, server: &Server) -> WhoamiView {
         WhoamiView {
             login: identity.login.clone(),
             name: identity.name.clone(),
             home_facility: identity.home_facility.clone(),
             scopes: identity.scopes.iter().map(|s| s.role()).collect(),
+            server: ServerView {
+                host: server.host.clone(),
+                port: server.port,
+                in_recovery: identity.in_recovery,
+            },
         }
     }
 }
@@ -42,6 +59,15 @@ impl View for WhoamiView {
         } else {
             self.scopes.join(", ")
         };
-        out.field("scopes", scopes)
+        out.field("scopes", scopes)?;
+        let role = if self.server.in_recovery {
+            "standby"
+        } else {
+            "primary"
+        };
+        out.field(
+            "server",
+            format!("{}:{} ({role})", self.server.host, self.server.port),
+        )
     }
 }
