@@ -60,6 +60,12 @@ DAY=$(q "SELECT local_date FROM group_session WHERE facility_id = $FACILITY_ID A
 SESSION=$(q "SELECT id FROM group_session WHERE facility_id = $FACILITY_ID AND local_date = '$DAY' ORDER BY starts_at LIMIT 1")
 echo "facility $FACILITY, day $DAY ($(q "SELECT count(*) FROM group_session WHERE facility_id = $FACILITY_ID AND local_date = '$DAY'") sessions), session $SESSION"
 
+# The parts to run (all by default): PARTS="read finalize billing" bench/run.sh
+PARTS=${PARTS:-read finalize billing}
+part() { [[ " $PARTS " == *" $1 "* ]]; }
+mkdir -p target/bench
+: > bench/results.md
+
 # The statements gsess sends, as it sent them, with the values it bound: from the server log.
 LOG=$GSESS_HOME/postgres.log
 capture() { # $1: name; $2: gsess arguments; $3: a fragment that identifies the statement
@@ -75,7 +81,7 @@ capture() { # $1: name; $2: gsess arguments; $3: a fragment that identifies the 
     q "SELECT pg_reload_conf()" >/dev/null
     tail -c +"$((from + 1))" "$LOG" | python3 bench/statement_from_log.py "$3" > "target/bench/$1.sql"
 }
-mkdir -p target/bench
+if part read; then
 capture list "list --date $DAY --facility $FACILITY --json" "CROSS JOIN LATERAL"
 capture session "show $SESSION --json" "json_build_object"
 
@@ -96,7 +102,7 @@ hyperfine --warmup 5 --runs "${RUNS:-30}" -N --export-json target/bench/hyperfin
     -n "gsess show" "$G --database-url $URL show $SESSION --json" \
     -n "gsess preview" "$G --database-url $URL preview $SESSION --json" \
     -n "psql session read (same statement)" "$PSQL $URL -X -Atq -v ON_ERROR_STOP=1 -f target/bench/session.sql"
-python3 - target/bench/hyperfine.json > bench/results.md <<'PY'
+python3 - target/bench/hyperfine.json >> bench/results.md <<'PY'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
 base = {}
@@ -113,7 +119,14 @@ for ours, theirs in [("gsess list (facility-day)", "psql list (same statement)")
     print(f"- {ours}: {med[ours] / med[theirs]:.2f}× psql's median")
 PY
 cat bench/results.md
+fi
 
+# Statements this database ran since the last reset (gsess's, not the script's own).
+statements() {
+    q "SELECT sum(calls) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT LIKE '%pg_stat_statements%'"
+}
+
+if part finalize; then
 # Bulk finalize of a whole past day across every facility (10,000 sessions at the SPEC scale).
 # Its rows are put back to SCHEDULED first (a synthetic reset: triggers off, as in generate.sql).
 "$PSQL" "$URL" -X -q -v ON_ERROR_STOP=1 -c "SET session_replication_role = replica" \
@@ -126,7 +139,29 @@ q "SELECT pg_stat_statements_reset()" >/dev/null
 START=$(date +%s.%N)
 "$G" --database-url "$URL" finalize --date "$DAY" --facility all --yes --json > target/bench/finalize.json 2>/dev/null
 END=$(date +%s.%N)
-STATEMENTS=$(q "SELECT sum(calls) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT LIKE '%pg_stat_statements%'")
+STATEMENTS=$(statements)
 MARKED=$(python3 -c "import json; print(json.load(open('target/bench/finalize.json'))['marked_absent_count'])")
 printf '\nfinalize --date %s --facility all: %s sessions, %s rows marked ABSENT, %s statements, %.1f s\n' \
     "$DAY" "$SESSIONS_DAY" "$MARKED" "$STATEMENTS" "$(echo "$END - $START" | bc)" | tee -a bench/results.md
+fi
+
+if part billing; then
+# A billing run over the ended sessions of a whole past day across every facility (10,000 at
+# the full scale): every other session settled, this day's charges and claims taken away, so
+# each run of the script bills the same work.
+BILL_DAY=$(q "SELECT max(local_date) FROM group_session WHERE local_date < '$DAY'")
+"$PSQL" "$URL" -X -q -v ON_ERROR_STOP=1 -c "SET session_replication_role = replica" \
+    -c "DELETE FROM claim_issue; DELETE FROM claim_line; DELETE FROM claim; DELETE FROM charge" \
+    -c "UPDATE group_session SET billing_settled = (local_date <> '$BILL_DAY'), billed_at = NULL, billed_version = NULL
+         WHERE billing_settled IS DISTINCT FROM (local_date <> '$BILL_DAY') OR billed_at IS NOT NULL"
+BILL_SESSIONS=$(q "SELECT count(*) FROM group_session WHERE NOT billing_settled")
+BILL_ROWS=$(q "SELECT count(*) FROM session_participant p JOIN group_session s ON s.facility_id = p.facility_id AND s.id = p.session_id WHERE NOT s.billing_settled")
+q "SELECT pg_stat_statements_reset()" >/dev/null
+START=$(date +%s.%N)
+"$G" --database-url "$URL" billing run --json > target/bench/billing.json
+END=$(date +%s.%N)
+STATEMENTS=$(statements)
+read -r CHARGES CLAIMS < <(python3 -c "import json; d = json.load(open('target/bench/billing.json')); print(d['charges_built'], d['claims_built'])")
+printf '\nbilling run (%s): %s ended sessions, %s roster rows, %s charges and %s claims built, %s statements, %.1f s\n' \
+    "$BILL_DAY" "$BILL_SESSIONS" "$BILL_ROWS" "$CHARGES" "$CLAIMS" "$STATEMENTS" "$(echo "$END - $START" | bc)" | tee -a bench/results.md
+fi

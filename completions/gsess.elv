@@ -44,6 +44,10 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand create 'Create an ad-hoc session'
             cand roster 'Add late-arriving participants, or remove still-SCHEDULED ones'
             cand supervisor 'Add a substitute supervisor who was present in the room'
+            cand billing 'The billing pipeline: charges for ended sessions, claims scrubbed by the preview''s rules'
+            cand claims 'Claims with frequency code, status, amount and validation summary'
+            cand claim 'One claim: its lines, Validation list and chain'
+            cand encounters 'A member''s charges, active and void'
             cand import 'Load a dataset document (all or nothing, idempotent)'
             cand whoami 'Your login, the scopes you hold and your home facility'
             cand db 'Schema migrations and the embedded database''s lifecycle'
@@ -338,6 +342,165 @@ set edit:completion:arg-completer[gsess] = {|@words|
         }
         &'gsess;supervisor;help;help'= {
         }
+        &'gsess;billing'= {
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand run 'Build charges for ended sessions and claims for complete ones; say what was held back'
+            cand watch 'Bill continuously: wake at the next session end or on any attendance change'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gsess;billing;run'= {
+            cand --as-of 'Bill as of this time (RFC 3339, or YYYY-MM-DD HH:MM in your TZ) [default: now]'
+            cand --grace 'Bill a session once it has been over this long (e.g. 15m)'
+            cand --claim-delay 'Claim a session still waiting for attendance once its end is this old'
+            cand --session 'Only these sessions (repeatable)'
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --dry-run 'Do everything, report it, and roll it all back'
+            cand --strict 'Exit 8 when anything was held back (for cron alerts)'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gsess;billing;watch'= {
+            cand --grace 'Bill a session once it has been over this long (e.g. 15m)'
+            cand --claim-delay 'Claim a session still waiting for attendance once its end is this old'
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gsess;billing;help'= {
+            cand run 'Build charges for ended sessions and claims for complete ones; say what was held back'
+            cand watch 'Bill continuously: wake at the next session end or on any attendance change'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gsess;billing;help;run'= {
+        }
+        &'gsess;billing;help;watch'= {
+        }
+        &'gsess;billing;help;help'= {
+        }
+        &'gsess;claims'= {
+            cand --session 'Claims of this session'
+            cand --member 'Claims of this member (MRN)'
+            cand --payer 'Claims to this payer (code)'
+            cand --status 'Claims in this status'
+            cand --limit 'At most this many claims, newest first'
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --blocked 'The work list: claims that cannot be submitted (an unaccepted BLOCKING issue)'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gsess;claim'= {
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand show 'Lines, amounts, the Validation list with each issue''s arithmetic, and the claim''s chain'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gsess;claim;show'= {
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gsess;claim;help'= {
+            cand show 'Lines, amounts, the Validation list with each issue''s arithmetic, and the claim''s chain'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gsess;claim;help;show'= {
+        }
+        &'gsess;claim;help;help'= {
+        }
+        &'gsess;encounters'= {
+            cand --from 'First day (inclusive), on each session''s calendar'
+            cand --to 'Last day (inclusive)'
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'gsess;import'= {
             cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
             cand --color 'When to use colours'
@@ -547,6 +710,10 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand create 'Create an ad-hoc session'
             cand roster 'Add late-arriving participants, or remove still-SCHEDULED ones'
             cand supervisor 'Add a substitute supervisor who was present in the room'
+            cand billing 'The billing pipeline: charges for ended sessions, claims scrubbed by the preview''s rules'
+            cand claims 'Claims with frequency code, status, amount and validation summary'
+            cand claim 'One claim: its lines, Validation list and chain'
+            cand encounters 'A member''s charges, active and void'
             cand import 'Load a dataset document (all or nothing, idempotent)'
             cand whoami 'Your login, the scopes you hold and your home facility'
             cand db 'Schema migrations and the embedded database''s lifecycle'
@@ -584,6 +751,23 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand add 'Add a substitute supervisor to one session (source MANUAL)'
         }
         &'gsess;help;supervisor;add'= {
+        }
+        &'gsess;help;billing'= {
+            cand run 'Build charges for ended sessions and claims for complete ones; say what was held back'
+            cand watch 'Bill continuously: wake at the next session end or on any attendance change'
+        }
+        &'gsess;help;billing;run'= {
+        }
+        &'gsess;help;billing;watch'= {
+        }
+        &'gsess;help;claims'= {
+        }
+        &'gsess;help;claim'= {
+            cand show 'Lines, amounts, the Validation list with each issue''s arithmetic, and the claim''s chain'
+        }
+        &'gsess;help;claim;show'= {
+        }
+        &'gsess;help;encounters'= {
         }
         &'gsess;help;import'= {
         }

@@ -47,6 +47,10 @@ complete -c gsess -n "__fish_gsess_needs_command" -f -a "finalize" -d 'Mark ever
 complete -c gsess -n "__fish_gsess_needs_command" -f -a "create" -d 'Create an ad-hoc session'
 complete -c gsess -n "__fish_gsess_needs_command" -f -a "roster" -d 'Add late-arriving participants, or remove still-SCHEDULED ones'
 complete -c gsess -n "__fish_gsess_needs_command" -f -a "supervisor" -d 'Add a substitute supervisor who was present in the room'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "billing" -d 'The billing pipeline: charges for ended sessions, claims scrubbed by the preview\'s rules'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "claims" -d 'Claims with frequency code, status, amount and validation summary'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "claim" -d 'One claim: its lines, Validation list and chain'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "encounters" -d 'A member\'s charges, active and void'
 complete -c gsess -n "__fish_gsess_needs_command" -f -a "import" -d 'Load a dataset document (all or nothing, idempotent)'
 complete -c gsess -n "__fish_gsess_needs_command" -f -a "whoami" -d 'Your login, the scopes you hold and your home facility'
 complete -c gsess -n "__fish_gsess_needs_command" -f -a "db" -d 'Schema migrations and the embedded database\'s lifecycle'
@@ -261,6 +265,119 @@ complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_
 complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a substitute supervisor to one session (source MANUAL)'
 complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -f -a "run" -d 'Build charges for ended sessions and claims for complete ones; say what was held back'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -f -a "watch" -d 'Bill continuously: wake at the next session end or on any attendance change'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -l as-of -d 'Bill as of this time (RFC 3339, or YYYY-MM-DD HH:MM in your TZ) [default: now]' -r
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -l grace -d 'Bill a session once it has been over this long (e.g. 15m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -l claim-delay -d 'Claim a session still waiting for attendance once its end is this old' -r
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -l session -d 'Only these sessions (repeatable)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -l dry-run -d 'Do everything, report it, and roll it all back'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -l strict -d 'Exit 8 when anything was held back (for cron alerts)'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from watch" -l grace -d 'Bill a session once it has been over this long (e.g. 15m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from watch" -l claim-delay -d 'Claim a session still waiting for attendance once its end is this old' -r
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from watch" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from watch" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from watch" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from watch" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from watch" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from watch" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from watch" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from watch" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from watch" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from watch" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from help" -f -a "run" -d 'Build charges for ended sessions and claims for complete ones; say what was held back'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from help" -f -a "watch" -d 'Bill continuously: wake at the next session end or on any attendance change'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gsess -n "__fish_gsess_using_subcommand claims" -l session -d 'Claims of this session' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claims" -l member -d 'Claims of this member (MRN)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claims" -l payer -d 'Claims to this payer (code)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claims" -l status -d 'Claims in this status' -r -f -a "built\t''
+submitted\t''
+replaced\t''
+voided\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand claims" -l limit -d 'At most this many claims, newest first' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claims" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claims" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand claims" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claims" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claims" -l blocked -d 'The work list: claims that cannot be submitted (an unaccepted BLOCKING issue)'
+complete -c gsess -n "__fish_gsess_using_subcommand claims" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand claims" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand claims" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand claims" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand claims" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand claims" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Lines, amounts, the Validation list with each issue\'s arithmetic, and the claim\'s chain'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from show" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from show" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from show" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from show" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from help" -f -a "show" -d 'Lines, amounts, the Validation list with each issue\'s arithmetic, and the claim\'s chain'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gsess -n "__fish_gsess_using_subcommand encounters" -l from -d 'First day (inclusive), on each session\'s calendar' -r
+complete -c gsess -n "__fish_gsess_using_subcommand encounters" -l to -d 'Last day (inclusive)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand encounters" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand encounters" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand encounters" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand encounters" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand encounters" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand encounters" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand encounters" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand encounters" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand encounters" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand encounters" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand import" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
 complete -c gsess -n "__fish_gsess_using_subcommand import" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
@@ -394,26 +511,33 @@ complete -c gsess -n "__fish_gsess_using_subcommand completions" -s v -l verbose
 complete -c gsess -n "__fish_gsess_using_subcommand completions" -s q -l quiet -d 'Only errors on stderr'
 complete -c gsess -n "__fish_gsess_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c gsess -n "__fish_gsess_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "list" -d 'Sessions of a day (or range) with roster counts, attendance summary and status'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "show" -d 'A session: header, supervisors, roster with legal next states, billing preview'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "preview" -d 'The billing preview of a session (issues, bands, ratio)'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "explain" -d 'How the preview got its answer: coverage, rule rows, count, supervisors (for support)'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "accept" -d 'Accept an issue knowingly (a documented exception), or withdraw an acceptance'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "mark" -d 'Mark attendance: all named rows change in one transaction or none do'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "take" -d 'Interactive roll call on a terminal: pick a row, pick its next status, see the preview'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "finalize" -d 'Mark every still-SCHEDULED roster and supervisor row ABSENT (one session, or a day in bulk)'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "create" -d 'Create an ad-hoc session'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "roster" -d 'Add late-arriving participants, or remove still-SCHEDULED ones'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "supervisor" -d 'Add a substitute supervisor who was present in the room'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "import" -d 'Load a dataset document (all or nothing, idempotent)'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "whoami" -d 'Your login, the scopes you hold and your home facility'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "db" -d 'Schema migrations and the embedded database\'s lifecycle'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "demo" -d 'Start the embedded database, load the demo dataset dated today and show what is there'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor import whoami db demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters import whoami db demo completions help" -f -a "list" -d 'Sessions of a day (or range) with roster counts, attendance summary and status'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters import whoami db demo completions help" -f -a "show" -d 'A session: header, supervisors, roster with legal next states, billing preview'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters import whoami db demo completions help" -f -a "preview" -d 'The billing preview of a session (issues, bands, ratio)'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters import whoami db demo completions help" -f -a "explain" -d 'How the preview got its answer: coverage, rule rows, count, supervisors (for support)'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters import whoami db demo completions help" -f -a "accept" -d 'Accept an issue knowingly (a documented exception), or withdraw an acceptance'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters import whoami db demo completions help" -f -a "mark" -d 'Mark attendance: all named rows change in one transaction or none do'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters import whoami db demo completions help" -f -a "take" -d 'Interactive roll call on a terminal: pick a row, pick its next status, see the preview'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters import whoami db demo completions help" -f -a "finalize" -d 'Mark every still-SCHEDULED roster and supervisor row ABSENT (one session, or a day in bulk)'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters import whoami db demo completions help" -f -a "create" -d 'Create an ad-hoc session'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters import whoami db demo completions help" -f -a "roster" -d 'Add late-arriving participants, or remove still-SCHEDULED ones'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters import whoami db demo completions help" -f -a "supervisor" -d 'Add a substitute supervisor who was present in the room'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters import whoami db demo completions help" -f -a "billing" -d 'The billing pipeline: charges for ended sessions, claims scrubbed by the preview\'s rules'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters import whoami db demo completions help" -f -a "claims" -d 'Claims with frequency code, status, amount and validation summary'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters import whoami db demo completions help" -f -a "claim" -d 'One claim: its lines, Validation list and chain'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters import whoami db demo completions help" -f -a "encounters" -d 'A member\'s charges, active and void'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters import whoami db demo completions help" -f -a "import" -d 'Load a dataset document (all or nothing, idempotent)'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters import whoami db demo completions help" -f -a "whoami" -d 'Your login, the scopes you hold and your home facility'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters import whoami db demo completions help" -f -a "db" -d 'Schema migrations and the embedded database\'s lifecycle'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters import whoami db demo completions help" -f -a "demo" -d 'Start the embedded database, load the demo dataset dated today and show what is there'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters import whoami db demo completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters import whoami db demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from roster" -f -a "add" -d 'Add participants (late arrivals) as SCHEDULED'
 complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from roster" -f -a "remove" -d 'Remove participants still SCHEDULED'
 complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from supervisor" -f -a "add" -d 'Add a substitute supervisor to one session (source MANUAL)'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from billing" -f -a "run" -d 'Build charges for ended sessions and claims for complete ones; say what was held back'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from billing" -f -a "watch" -d 'Bill continuously: wake at the next session end or on any attendance change'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from claim" -f -a "show" -d 'Lines, amounts, the Validation list with each issue\'s arithmetic, and the claim\'s chain'
 complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply pending migrations (run by the schema\'s owner or a superuser)'
 complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Where the database is, whether it runs, and the migrations applied'
 complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "start" -d 'Start the embedded database (created and migrated on first use)'

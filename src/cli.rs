@@ -80,6 +80,16 @@ pub enum Command {
     /// Add a substitute supervisor who was present in the room
     #[command(subcommand)]
     Supervisor(SupervisorCommand),
+    /// The billing pipeline: charges for ended sessions, claims scrubbed by the preview's rules
+    #[command(subcommand)]
+    Billing(BillingCommand),
+    /// Claims with frequency code, status, amount and validation summary
+    Claims(ClaimsArgs),
+    /// One claim: its lines, Validation list and chain
+    #[command(subcommand)]
+    Claim(ClaimCommand),
+    /// A member's charges, active and void
+    Encounters(EncountersArgs),
     /// Load a dataset document (all or nothing, idempotent)
     Import(ImportArgs),
     /// Your login, the scopes you hold and your home facility
@@ -316,6 +326,101 @@ pub struct ImportArgs {
     /// Validate and report what would change, then roll back
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BillingCommand {
+    /// Build charges for ended sessions and claims for complete ones; say what was held back
+    Run(BillingRunArgs),
+    /// Bill continuously: wake at the next session end or on any attendance change
+    Watch(BillingWatchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BillingRunArgs {
+    /// Bill as of this time (RFC 3339, or YYYY-MM-DD HH:MM in your TZ) [default: now]
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Bill a session once it has been over this long (e.g. 15m)
+    #[arg(long, value_parser = parse_duration, default_value = "0s")]
+    pub grace: Duration,
+    /// Claim a session still waiting for attendance once its end is this old
+    #[arg(long, value_parser = parse_duration, default_value = "24h")]
+    pub claim_delay: Duration,
+    /// Only these sessions (repeatable)
+    #[arg(long = "session", value_name = "ID")]
+    pub sessions: Vec<i64>,
+    /// Do everything, report it, and roll it all back
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Exit 8 when anything was held back (for cron alerts)
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BillingWatchArgs {
+    /// Bill a session once it has been over this long (e.g. 15m)
+    #[arg(long, value_parser = parse_duration, default_value = "0s")]
+    pub grace: Duration,
+    /// Claim a session still waiting for attendance once its end is this old
+    #[arg(long, value_parser = parse_duration, default_value = "24h")]
+    pub claim_delay: Duration,
+}
+
+/// Claim statuses, in any case on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClaimStatusArg {
+    Built,
+    Submitted,
+    Replaced,
+    Voided,
+}
+
+#[derive(Debug, Args)]
+pub struct ClaimsArgs {
+    /// Claims of this session
+    #[arg(long)]
+    pub session: Option<i64>,
+    /// Claims of this member (MRN)
+    #[arg(long)]
+    pub member: Option<String>,
+    /// Claims to this payer (code)
+    #[arg(long)]
+    pub payer: Option<String>,
+    /// Claims in this status
+    #[arg(long, value_enum, ignore_case = true)]
+    pub status: Option<ClaimStatusArg>,
+    /// The work list: claims that cannot be submitted (an unaccepted BLOCKING issue)
+    #[arg(long)]
+    pub blocked: bool,
+    /// At most this many claims, newest first
+    #[arg(long, default_value_t = 500)]
+    pub limit: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClaimCommand {
+    /// Lines, amounts, the Validation list with each issue's arithmetic, and the claim's chain
+    Show(ClaimArg),
+}
+
+#[derive(Debug, Args)]
+pub struct ClaimArg {
+    /// The claim id
+    pub claim: i64,
+}
+
+#[derive(Debug, Args)]
+pub struct EncountersArgs {
+    /// The member's MRN
+    pub mrn: String,
+    /// First day (inclusive), on each session's calendar
+    #[arg(long, value_parser = parse_date, requires = "to")]
+    pub from: Option<DateArg>,
+    /// Last day (inclusive)
+    #[arg(long, value_parser = parse_date, requires = "from")]
+    pub to: Option<DateArg>,
 }
 
 #[derive(Debug, Subcommand)]

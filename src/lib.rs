@@ -19,6 +19,7 @@
 //!   `embedded` the private PostgreSQL cluster, `time` the parsing of dates and times.
 
 pub mod app;
+pub mod billing;
 pub mod cli;
 pub mod commands;
 pub mod dataset;
@@ -57,6 +58,10 @@ async fn dispatch(app: &mut App, command: &Command) -> Result<()> {
         Command::Preview(args) => commands::preview::run(app, args).await,
         Command::Explain(args) => commands::explain::run(app, args).await,
         Command::Accept(args) => commands::accept::run(app, args).await,
+        Command::Billing(command) => commands::billing::run(app, command).await,
+        Command::Claims(args) => commands::claims::run(app, args).await,
+        Command::Claim(command) => commands::claim::run(app, command).await,
+        Command::Encounters(args) => commands::encounters::run(app, args).await,
         Command::Import(args) => commands::import::run(app, args).await,
         Command::Whoami => commands::whoami::run(app).await,
         Command::Db(command) => commands::db::run(app, command).await,

@@ -3,10 +3,13 @@
 
 use crate::rules::coverage::Policy;
 use crate::rules::issues::Acceptance;
-use crate::rules::{AttendanceStatus, SessionStatus, SizeBand, SupervisionRule};
+use crate::rules::{
+    AttendanceStatus, Coverage, SessionStatus, SizeBand, SupervisionRule, SupervisorRow,
+};
 use crate::time::facility_zone;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
+use rust_decimal::Decimal;
 use serde::Deserialize;
 
 // ---------------------------------------------------------------------------------------
@@ -237,4 +240,113 @@ impl Candidate {
     pub fn scheduled_count(&self) -> usize {
         self.roster_ids.len() + self.supervisor_ids.len()
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Claims, as the scrubber reads them and as `claims` and `claim show` present them.
+// ---------------------------------------------------------------------------------------
+
+/// One roster row's status, as the scrubber counts the room.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RosterStatus {
+    pub row_id: i64,
+    pub mrn: String,
+    pub status: AttendanceStatus,
+}
+
+/// One line of a claim (one charge).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ClaimLine {
+    pub charge_id: i64,
+    pub procedure_code: String,
+    pub modifiers: Vec<String>,
+    pub units: i64,
+    pub amount: Decimal,
+}
+
+/// A claim's facts, read afresh by the scrubber through its own statement.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ClaimFacts {
+    pub claim_id: i64,
+    pub facility_id: i64,
+    pub session_id: i64,
+    pub frequency_code: String,
+    pub amount: Decimal,
+    pub mrn: String,
+    pub member_has_diagnosis: bool,
+    pub payer: String,
+    /// The coverage the claim is for.
+    pub coverage: Coverage,
+    /// For a replacement or a void: the payer's number of the claim it corrects, if recorded.
+    pub replaced_payer_claim_number: Option<String>,
+    pub lines: Vec<ClaimLine>,
+    pub local_date: NaiveDate,
+    pub scheduled_minutes: u32,
+    pub facility_state: String,
+    pub billing_npi: String,
+    pub group_type: String,
+    pub roster: Vec<RosterStatus>,
+    pub supervisors: Vec<SupervisorRow>,
+    /// The claim's payer's rows in this state on the session's date.
+    pub supervision_rules: Vec<SupervisionRule>,
+    pub size_bands: Vec<SizeBand>,
+    pub acceptances: Vec<Acceptance>,
+}
+
+/// One claim of a chain (original → replacements → void), oldest first.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ChainLink {
+    pub id: i64,
+    pub frequency_code: String,
+    pub status: String,
+    pub claim_control_number: String,
+    pub payer_claim_number: Option<String>,
+}
+
+/// A claim as `claims` and `claim show` present it: its lines, its stored Validation list
+/// (the issues with their arithmetic as scrubbed) and its chain.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ClaimRecord {
+    pub id: i64,
+    pub facility_id: i64,
+    pub session_id: i64,
+    pub facility: String,
+    pub timezone: String,
+    pub local_date: NaiveDate,
+    pub mrn: String,
+    pub member_name: String,
+    pub payer: String,
+    pub frequency_code: String,
+    pub status: String,
+    pub amount: Decimal,
+    pub claim_control_number: String,
+    pub original_claim_id: Option<i64>,
+    pub replaces_claim_id: Option<i64>,
+    pub payer_claim_number: Option<String>,
+    pub built_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub lines: Vec<ClaimLine>,
+    pub issues: Vec<crate::rules::Issue>,
+    pub chain: Vec<ChainLink>,
+}
+
+/// One of a member's charges, active or void.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Encounter {
+    pub charge_id: i64,
+    pub session_id: i64,
+    pub facility: String,
+    pub timezone: String,
+    pub local_date: NaiveDate,
+    pub payer: String,
+    pub procedure_code: String,
+    pub modifiers: Vec<String>,
+    pub units: i64,
+    pub rate: Decimal,
+    pub amount: Decimal,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub voided_at: Option<DateTime<Utc>>,
+    /// The live claim that bills it, if any.
+    pub claim_id: Option<i64>,
 }

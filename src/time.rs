@@ -151,14 +151,37 @@ fn abbreviation(at: &DateTime<FixedOffset>, zone: Tz) -> String {
     }
 }
 
-/// Read `text` as one instant: RFC 3339 keeps its own offset; a wall-clock time is read in
-/// `zone` and must name exactly one instant there.
 /// A facility's zone by its IANA name. Import validates the name; one written by hand that
 /// chrono-tz does not know reads as UTC rather than failing every read of the session.
 pub fn facility_zone(name: &str) -> Tz {
     name.parse().unwrap_or(Tz::UTC)
 }
 
+/// The user's time zone, for times typed without an offset (`--as-of`, `--since`): `TZ` if it
+/// names an IANA zone, else the system's (`/etc/timezone`, the `/etc/localtime` link), else
+/// UTC.
+pub fn user_zone() -> Tz {
+    let from_tz = std::env::var("TZ")
+        .ok()
+        .and_then(|tz| tz.trim_start_matches(':').parse().ok());
+    let from_file = || {
+        std::fs::read_to_string("/etc/timezone")
+            .ok()
+            .and_then(|name| name.trim().parse().ok())
+    };
+    let from_link = || {
+        let target = std::fs::read_link("/etc/localtime").ok()?;
+        let text = target.to_string_lossy().into_owned();
+        text.split_once("zoneinfo/")?.1.parse().ok()
+    };
+    from_tz
+        .or_else(from_file)
+        .or_else(from_link)
+        .unwrap_or(Tz::UTC)
+}
+
+/// Read `text` as one instant: RFC 3339 keeps its own offset; a wall-clock time is read in
+/// `zone` and must name exactly one instant there.
 pub fn parse_time(text: &str, zone: Tz) -> Result<DateTime<FixedOffset>, TimeError> {
     let trimmed = text.trim();
     if let Ok(at) = DateTime::parse_from_rfc3339(trimmed) {

@@ -1,10 +1,14 @@
 //! One module per subcommand: arguments in, a view out.
 
 pub mod accept;
+pub mod billing;
+pub mod claim;
+pub mod claims;
 pub mod completions;
 pub mod create;
 pub mod db;
 pub mod demo;
+pub mod encounters;
 pub mod explain;
 pub mod finalize;
 pub mod import;

@@ -102,7 +102,8 @@ pub async fn plan(conn: &mut PgConnection, scope: &FinalizeScope) -> DbResult<Ve
 const APPLY_SQL: &str = r#"
 WITH target AS (
     SELECT s.facility_id, s.id,
-           session_is_locked(s.facility_id, s.id) AS locked
+           session_is_locked(s.facility_id, s.id) AS locked,
+           s.billed_at IS NOT NULL AS billed
       FROM group_session s
      WHERE s.id = ANY ($1::bigint[])
 ), roster AS (
@@ -120,11 +121,11 @@ WITH target AS (
        AND x.id = ANY ($3::bigint[]) AND x.status = 'SCHEDULED'
     RETURNING x.session_id, x.id
 )
-SELECT 'session' AS kind, t.id AS session_id, NULL::bigint AS row_id, t.locked FROM target t
+SELECT 'session' AS kind, t.id AS session_id, NULL::bigint AS row_id, t.locked, t.billed FROM target t
 UNION ALL
-SELECT 'roster', r.session_id, r.id, NULL FROM roster r
+SELECT 'roster', r.session_id, r.id, NULL, NULL FROM roster r
 UNION ALL
-SELECT 'supervisor', v.session_id, v.id, NULL FROM supervisors v
+SELECT 'supervisor', v.session_id, v.id, NULL, NULL FROM supervisors v
 "#;
 
 /// What one batch did.
@@ -134,11 +135,16 @@ pub struct BatchOutcome {
     pub locked: Vec<i64>,
     /// Sessions of the batch that no longer exist.
     pub missing: Vec<i64>,
+    /// Sessions of the batch the billing run had priced (BILLED, or locked).
+    pub billed: Vec<i64>,
     /// Roster rows marked ABSENT: (session id, row id).
     pub roster: Vec<(i64, i64)>,
     /// Supervisor rows marked ABSENT: (session id, row id).
     pub supervisors: Vec<(i64, i64)>,
 }
+
+/// One row of the apply's answer: (kind, session, row id, locked, billed).
+type ApplyRow = (String, i64, Option<i64>, Option<bool>, Option<bool>);
 
 /// Mark the listed rows of these sessions ABSENT, inside the caller's transaction. Rows whose
 /// session is not in `sessions` are never touched.
@@ -148,7 +154,7 @@ pub async fn apply_batch(
     roster_ids: &[i64],
     supervisor_ids: &[i64],
 ) -> DbResult<BatchOutcome> {
-    let rows: Vec<(String, i64, Option<i64>, Option<bool>)> = sqlx::query_as(APPLY_SQL)
+    let rows: Vec<ApplyRow> = sqlx::query_as(APPLY_SQL)
         .bind(sessions)
         .bind(roster_ids)
         .bind(supervisor_ids)
@@ -157,12 +163,15 @@ pub async fn apply_batch(
 
     let mut outcome = BatchOutcome::default();
     let mut seen = Vec::with_capacity(sessions.len());
-    for (kind, session_id, row_id, locked) in rows {
+    for (kind, session_id, row_id, locked, billed) in rows {
         match (kind.as_str(), row_id) {
             ("session", _) => {
                 seen.push(session_id);
                 if locked == Some(true) {
                     outcome.locked.push(session_id);
+                }
+                if billed == Some(true) {
+                    outcome.billed.push(session_id);
                 }
             }
             ("roster", Some(row)) => outcome.roster.push((session_id, row)),
@@ -177,6 +186,7 @@ pub async fn apply_batch(
         .filter(|id| seen.binary_search(id).is_err())
         .collect();
     outcome.locked.sort_unstable();
+    outcome.billed.sort_unstable();
     outcome.roster.sort_unstable();
     outcome.supervisors.sort_unstable();
     Ok(outcome)

@@ -6,6 +6,8 @@
 
 pub mod accept;
 pub mod attendance;
+pub mod billing;
+pub mod claims;
 pub mod connect;
 pub mod conninfo;
 pub mod create;

@@ -16,6 +16,7 @@
 //! deadlock with a mark; PostgreSQL then aborts one side, and if that is the mark it runs
 //! again from the start.
 
+use super::billing;
 use super::session::{self, locked, no_session};
 use crate::db::attendance::{self as sql, LockedRow, Resolution, Resolved, Scheduled};
 use crate::db::{self, Retry};
@@ -72,19 +73,20 @@ pub struct MarkOutcome {
     pub evaluation: Evaluation,
 }
 
-/// Mark the selected rows `to`, all in one transaction or none; then read the session afresh
-/// for the preview (after the commit: it shows what is now stored, whoever else wrote).
+/// Mark the selected rows `to`, all in one transaction or none — a BILLED session's charges
+/// re-synced in the same transaction — and the session as the change left it, for the
+/// preview.
 pub async fn mark(
     conn: &mut PgConnection,
     session_id: i64,
     to: AttendanceStatus,
     selection: &Selection,
 ) -> Result<MarkOutcome> {
-    let changes = db::transaction(conn, Retry::CONFLICTS, async |tx| {
-        mark_in(tx, session_id, to, selection).await
+    let (changes, record) = db::transaction(conn, Retry::CONFLICTS, async |tx| {
+        let changes = mark_in(tx, session_id, to, selection).await?;
+        Ok((changes, reread_and_resync(tx, session_id).await?))
     })
     .await?;
-    let record = session::load(conn, session_id).await?;
     let evaluation = session::evaluate(&record);
     Ok(MarkOutcome {
         session_id,
@@ -528,22 +530,32 @@ fn already_supervisor(session_id: i64, provider: &Resolved) -> Error {
     .with("session_id", session_id)
 }
 
-/// Run one roster change in its transaction, then read the session as it now stands.
+/// Run one roster change in its transaction (a BILLED session's charges re-synced in it),
+/// and the session as it now stands.
 async fn in_transaction(
     conn: &mut PgConnection,
     session_id: i64,
     keys: Vec<String>,
     body: impl AsyncFn(&mut PgConnection, i64, &[String]) -> Result<()>,
 ) -> Result<RosterOutcome> {
-    db::transaction(conn, Retry::CONFLICTS, async |tx| {
-        body(tx, session_id, &keys).await
+    let record = db::transaction(conn, Retry::CONFLICTS, async |tx| {
+        body(tx, session_id, &keys).await?;
+        reread_and_resync(tx, session_id).await
     })
     .await?;
     Ok(RosterOutcome {
         session_id,
-        record: session::load(conn, session_id).await?,
+        record,
         keys,
     })
+}
+
+/// The session as the change left it (its row is locked by the change), with its charges
+/// re-synced when it is BILLED.
+async fn reread_and_resync(tx: &mut PgConnection, session_id: i64) -> Result<SessionRecord> {
+    let record = session::load(tx, session_id).await?;
+    billing::resync(tx, std::slice::from_ref(&record)).await?;
+    Ok(record)
 }
 
 #[cfg(test)]

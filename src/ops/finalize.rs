@@ -7,7 +7,7 @@
 //! 3. apply in batches of sessions, one transaction each, updating only the listed row ids
 //!    still SCHEDULED on sessions still unlocked; report what really changed.
 
-use super::{reference, Confirm, Progress};
+use super::{billing, reference, Confirm, Progress};
 use crate::db::errors::SESSION_LOCKED;
 use crate::db::finalize::{self as sql, FinalizeScope};
 use crate::db::{self, Retry};
@@ -439,7 +439,16 @@ pub async fn apply_batch(
     const RETRY: Retry = Retry::conflicts_and(&[SESSION_LOCKED]);
     db::transaction(conn, RETRY, async |tx| {
         db::set_audit_reason(tx, AUDIT_REASON).await?;
-        Ok(sql::apply_batch(tx, sessions, roster_ids, supervisor_ids).await?)
+        let outcome = sql::apply_batch(tx, sessions, roster_ids, supervisor_ids).await?;
+        // BILLED sessions whose rows changed are re-priced in the same transaction.
+        let mut changed: Vec<i64> = outcome.roster.iter().map(|(session, _)| *session).collect();
+        changed.retain(|id| outcome.billed.binary_search(id).is_ok());
+        changed.dedup();
+        if !changed.is_empty() {
+            let records = db::session::load_sessions(tx, &changed).await?;
+            billing::resync(tx, &records).await?;
+        }
+        Ok(outcome)
     })
     .await
 }

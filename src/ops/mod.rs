@@ -7,6 +7,8 @@
 
 pub mod accept;
 pub mod attendance;
+pub mod billing;
+pub mod claims;
 pub mod create;
 pub mod database;
 pub mod explain;

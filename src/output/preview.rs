@@ -78,7 +78,7 @@ impl View for PreviewView {
     }
 }
 
-fn issue_row(out: &Human<'_>, issue: &Issue) -> Vec<Cell> {
+pub(super) fn issue_row(out: &Human<'_>, issue: &Issue) -> Vec<Cell> {
     let (label, color) = match (issue.accepted, issue.severity) {
         (true, _) => ("accepted".to_owned(), Color::Green),
         (false, Severity::Blocking) => ("BLOCKING".to_owned(), Color::Red),

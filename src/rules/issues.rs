@@ -19,6 +19,9 @@ code_enum! {
         MissingDiagnosis = "MISSING_DIAGNOSIS",
         InvalidBillingNpi = "INVALID_BILLING_NPI",
         PayerClaimNumberMissing = "PAYER_CLAIM_NUMBER_MISSING",
+        /// A claim that disagrees with itself or with what the rules price: only a bug (or a
+        /// hand-written charge) gets here, and such a claim is never sent.
+        ClaimInconsistent = "CLAIM_INCONSISTENT",
     }
 }
 
@@ -52,7 +55,8 @@ impl IssueCode {
             | MissingSubscriberId
             | MissingDiagnosis
             | InvalidBillingNpi
-            | PayerClaimNumberMissing => Severity::Blocking,
+            | PayerClaimNumberMissing
+            | ClaimInconsistent => Severity::Blocking,
         }
     }
 
@@ -65,9 +69,11 @@ impl IssueCode {
             | GroupSizeAboveMaximum
             | GroupSizeBelowMinimum
             | NoSizeBands => IssueScope::Payer,
-            NoCoverage | MissingSubscriberId | MissingDiagnosis | PayerClaimNumberMissing => {
-                IssueScope::Member
-            }
+            NoCoverage
+            | MissingSubscriberId
+            | MissingDiagnosis
+            | PayerClaimNumberMissing
+            | ClaimInconsistent => IssueScope::Member,
         }
     }
 
@@ -92,6 +98,7 @@ impl IssueCode {
             MissingDiagnosis => Some("record a diagnosis code for the member"),
             InvalidBillingNpi => Some("correct the facility's billing NPI"),
             PayerClaimNumberMissing => Some("record it with `gsess claim ack`"),
+            ClaimInconsistent => Some("it is a defect, not a judgement: the claim is rebuilt"),
         }
     }
 }
@@ -178,6 +185,16 @@ impl Issue {
         )
     }
 
+    /// A claim that disagrees with itself or with its pricing (`what` says how).
+    pub fn claim_inconsistent(mrn: &str, claim_id: i64, what: String) -> Issue {
+        Issue::member(
+            IssueCode::ClaimInconsistent,
+            mrn,
+            format!("claim {claim_id} for {mrn} is inconsistent and must not be sent: {what}"),
+            what,
+        )
+    }
+
     pub fn key(&self) -> IssueKey<'_> {
         (self.code, self.payer.as_deref(), self.mrn.as_deref())
     }
@@ -246,6 +263,7 @@ mod tests {
             (MissingDiagnosis, Blocking, Sc::Member, false),
             (InvalidBillingNpi, Blocking, Sc::Session, false),
             (PayerClaimNumberMissing, Blocking, Sc::Member, false),
+            (ClaimInconsistent, Blocking, Sc::Member, false),
         ];
         assert_eq!(table.map(|row| row.0), IssueCode::ALL);
         for (code, severity, scope, acceptable) in table {

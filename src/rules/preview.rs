@@ -78,6 +78,8 @@ pub struct WantedCharge {
     pub row_id: i64,
     pub mrn: String,
     pub payer: String,
+    /// The coverage the charge is billed to.
+    pub coverage_id: i64,
     pub band_id: i64,
     pub procedure_code: String,
     pub modifiers: Vec<String>,
@@ -161,13 +163,15 @@ pub fn wanted_charges(facts: &SessionFacts) -> Vec<WantedCharge> {
         .collect();
     room.billable()
         .filter_map(|row| {
-            let payer = row.coverage.as_ref()?.payer.as_str();
+            let coverage = row.coverage.as_ref()?;
+            let payer = coverage.payer.as_str();
             let rules = priced.iter().find(|rules| rules.payer == payer)?;
             let band = rules.band_summary(facts.scheduled_minutes)?;
             (band.units > 0).then(|| WantedCharge {
                 row_id: row.row_id,
                 mrn: row.mrn.clone(),
                 payer: payer.to_owned(),
+                coverage_id: coverage.id,
                 band_id: band.id,
                 procedure_code: band.procedure_code,
                 modifiers: band.modifiers,

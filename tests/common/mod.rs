@@ -396,6 +396,13 @@ pub struct Pending {
 }
 
 impl Pending {
+    /// Send it SIGTERM (as systemd stops a service).
+    pub fn terminate(&self) {
+        let pid = i32::try_from(self.child.id()).expect("a pid");
+        // SAFETY: kill has no memory-safety preconditions.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+    }
+
     /// Wait for it to exit and collect what it printed.
     pub fn finish(self) -> Run {
         let output = self.child.wait_with_output().expect("wait for gsess");
