@@ -1,4 +1,4 @@
--- A synthetic dataset at the SPEC §9 scale for the benchmarks (bench/run.sh sets the
+-- A synthetic dataset at production scale for the benchmarks (bench/run.sh sets the
 -- variables): :facilities facilities, :sessions sessions spread over :days days ending today,
 -- :roster participants per session, their supervisors, coverages, rules and bands.
 --

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark gsess against psql running the same query, both as whole processes, on a large
-# synthetic dataset (SPEC §9: 200 facilities, 2 million sessions, 10 million roster rows).
+# synthetic dataset (by default 200 facilities, 2 million sessions, 10 million roster rows).
 #
-#   bench/run.sh                  # the SPEC scale (builds the dataset once, ~10 min)
+#   bench/run.sh                  # the full scale (builds the dataset once, ~10 min)
 #   SESSIONS=200000 bench/run.sh  # a quicker, smaller run
 #
 # The dataset lives in its own embedded cluster ($BENCH_HOME) and is reused by later runs.
@@ -127,7 +127,7 @@ statements() {
 }
 
 if part finalize; then
-# Bulk finalize of a whole past day across every facility (10,000 sessions at the SPEC scale).
+# Bulk finalize of a whole past day across every facility (10,000 sessions at the full scale).
 # Its rows are put back to SCHEDULED first (a synthetic reset: triggers off, as in generate.sql).
 "$PSQL" "$URL" -X -q -v ON_ERROR_STOP=1 -c "SET session_replication_role = replica" \
     -c "UPDATE session_participant p SET status = 'SCHEDULED' FROM group_session s

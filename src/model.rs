@@ -264,12 +264,10 @@ pub struct ClaimLine {
     pub amount: Decimal,
 }
 
-/// A claim's facts, read afresh by the scrubber through its own statement.
+/// One claim as the scrubber reads it: the member and coverage it is for, and its lines.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ClaimFacts {
     pub claim_id: i64,
-    pub facility_id: i64,
-    pub session_id: i64,
     pub frequency_code: String,
     pub amount: Decimal,
     pub mrn: String,
@@ -280,17 +278,31 @@ pub struct ClaimFacts {
     /// For a replacement or a void: the payer's number of the claim it corrects, if recorded.
     pub replaced_payer_claim_number: Option<String>,
     pub lines: Vec<ClaimLine>,
+}
+
+/// The session of some claims, as the scrubber reads it afresh through its own statement,
+/// with those claims. A list with nothing in it is left out of the document.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ClaimedSession {
+    pub session_id: i64,
+    pub facility_id: i64,
     pub local_date: NaiveDate,
     pub scheduled_minutes: u32,
     pub facility_state: String,
     pub billing_npi: String,
     pub group_type: String,
+    #[serde(default)]
     pub roster: Vec<RosterStatus>,
+    #[serde(default)]
     pub supervisors: Vec<SupervisorRow>,
-    /// The claim's payer's rows in this state on the session's date.
+    /// The rows of the claims' payers in this state on the session's date.
+    #[serde(default)]
     pub supervision_rules: Vec<SupervisionRule>,
+    #[serde(default)]
     pub size_bands: Vec<SizeBand>,
+    #[serde(default)]
     pub acceptances: Vec<Acceptance>,
+    pub claims: Vec<ClaimFacts>,
 }
 
 /// One claim of a chain (original → replacements → void), oldest first.

@@ -474,13 +474,16 @@ fn a_billed_sessions_charges_follow_every_attendance_change() {
     );
     assert_eq!(now["M001"].4, three["M001"].4);
     assert_eq!(outcome["claims_built"], 4);
-    // Every charge ever written is audited.
-    assert!(
-        count(
-            &db,
-            &format!("SELECT 1 FROM audit_log WHERE action = 'charge.void' AND session_id = {id}")
-        ) >= 6
-    );
+    // Every charge voided along the way is in the audit log, each exactly once.
+    let voided: Vec<String> = db.texts(&format!(
+        "SELECT id::text FROM charge WHERE session_id = {id} AND status = 'VOID' ORDER BY id"
+    ));
+    let audited: Vec<String> = db.texts(&format!(
+        "SELECT c->>'id' FROM audit_log, jsonb_array_elements(after) c
+          WHERE action = 'charge.void' AND session_id = {id} ORDER BY (c->>'id')::bigint"
+    ));
+    assert!(voided.len() >= 6, "{voided:?}");
+    assert_eq!(audited, voided);
 }
 
 #[test]

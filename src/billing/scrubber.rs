@@ -3,15 +3,24 @@
 //! claim's session, payer and member; then the checks of the claim itself, which only a defect
 //! can fail (what pyx12 does not catch and a payer must never receive).
 
-use crate::model::ClaimFacts;
+use crate::model::{ClaimFacts, ClaimedSession};
 use crate::rules::facts::{RosterRow, SessionFacts};
 use crate::rules::preview::{evaluate_session, wanted_charges};
 use crate::rules::Issue;
 use rust_decimal::Decimal;
 
-/// The Validation list of one claim, as it is stored on it.
-pub fn scrub(claim: &ClaimFacts) -> Vec<Issue> {
-    let facts = session_facts(claim);
+/// The Validation list of each claim of the session, as it is stored on it.
+pub fn scrub_session(session: &ClaimedSession) -> Vec<(i64, Vec<Issue>)> {
+    session
+        .claims
+        .iter()
+        .map(|claim| (claim.claim_id, scrub(session, claim)))
+        .collect()
+}
+
+/// The Validation list of one claim.
+pub fn scrub(session: &ClaimedSession, claim: &ClaimFacts) -> Vec<Issue> {
+    let facts = session_facts(session, claim);
     let evaluation = evaluate_session(&facts);
     let mut issues = evaluation.issues_for_claim(&claim.payer, &claim.mrn);
     if matches!(claim.frequency_code.as_str(), "7" | "8")
@@ -36,15 +45,15 @@ pub fn scrub(claim: &ClaimFacts) -> Vec<Issue> {
 /// The room as the rules see it for this claim: every roster row counts for the group size;
 /// only the claim's member carries a coverage (the claim's own), so only the claim's payer is
 /// judged.
-fn session_facts(claim: &ClaimFacts) -> SessionFacts {
+fn session_facts(session: &ClaimedSession, claim: &ClaimFacts) -> SessionFacts {
     SessionFacts {
-        session_id: claim.session_id,
-        local_date: claim.local_date,
-        scheduled_minutes: claim.scheduled_minutes,
-        facility_state: claim.facility_state.clone(),
-        billing_npi: claim.billing_npi.clone(),
-        group_type: claim.group_type.clone(),
-        roster: claim
+        session_id: session.session_id,
+        local_date: session.local_date,
+        scheduled_minutes: session.scheduled_minutes,
+        facility_state: session.facility_state.clone(),
+        billing_npi: session.billing_npi.clone(),
+        group_type: session.group_type.clone(),
+        roster: session
             .roster
             .iter()
             .map(|row| {
@@ -58,10 +67,10 @@ fn session_facts(claim: &ClaimFacts) -> SessionFacts {
                 }
             })
             .collect(),
-        supervisors: claim.supervisors.clone(),
-        supervision_rules: claim.supervision_rules.clone(),
-        size_bands: claim.size_bands.clone(),
-        acceptances: claim.acceptances.clone(),
+        supervisors: session.supervisors.clone(),
+        supervision_rules: session.supervision_rules.clone(),
+        size_bands: session.size_bands.clone(),
+        acceptances: session.acceptances.clone(),
     }
 }
 

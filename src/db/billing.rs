@@ -4,7 +4,7 @@
 //! audit entry. One statement each per batch of sessions, never one per row.
 
 use super::{DbError, DbResult};
-use crate::model::ClaimFacts;
+use crate::model::ClaimedSession;
 use crate::rules::Issue;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -137,34 +137,31 @@ pub async fn build_claims(
     }
     let (facilities, ids): (Vec<i64>, Vec<i64>) = sessions.iter().copied().unzip();
     Ok(sqlx::query_as(
+        // Each claim's id is drawn first, so its line is written without joining back.
         "WITH target AS (
              SELECT * FROM unnest($1::bigint[], $2::bigint[]) AS t(facility_id, session_id)
-         ), charged AS (
-             SELECT c.* FROM charge c JOIN target t
-               ON c.facility_id = t.facility_id AND c.session_id = t.session_id
+         ), charged AS MATERIALIZED (
+             SELECT c.*, nextval(pg_get_serial_sequence('claim', 'id')) AS claim_id
+               FROM charge c JOIN target t
+                 ON c.facility_id = t.facility_id AND c.session_id = t.session_id
               WHERE c.status = 'ACTIVE'
                 AND NOT EXISTS (SELECT 1 FROM claim k
                                  WHERE k.facility_id = c.facility_id AND k.session_id = c.session_id
                                    AND k.member_id = c.member_id AND k.is_live)
+              ORDER BY c.session_id, c.participant_id
          ), claims AS (
-             INSERT INTO claim (facility_id, session_id, member_id, payer_id, coverage_id,
+             INSERT INTO claim (id, facility_id, session_id, member_id, payer_id, coverage_id,
                                 frequency_code, claim_control_number, amount)
-             SELECT facility_id, session_id, member_id, payer_id, coverage_id, '1',
+             SELECT claim_id, facility_id, session_id, member_id, payer_id, coverage_id, '1',
                     nextval('claim_control_number_seq')::text, amount
-               FROM charged ORDER BY session_id, participant_id
-             RETURNING facility_id, id, session_id, member_id
+               FROM charged ORDER BY claim_id
          ), lines AS (
              INSERT INTO claim_line (facility_id, claim_id, charge_id, line_number, procedure_code,
                                      modifiers, units, amount)
-             SELECT k.facility_id, k.id, c.id, 1, c.procedure_code, c.modifiers, c.units, c.amount
-               FROM claims k JOIN charged c
-                 ON c.facility_id = k.facility_id AND c.session_id = k.session_id
-                AND c.member_id = k.member_id
-             RETURNING claim_id
+             SELECT facility_id, claim_id, id, 1, procedure_code, modifiers, units, amount
+               FROM charged ORDER BY claim_id
          )
-         SELECT k.id, k.session_id FROM claims k
-          WHERE k.id IN (SELECT claim_id FROM lines)
-          ORDER BY k.id",
+         SELECT claim_id AS id, session_id FROM charged ORDER BY claim_id",
     )
     .bind(&facilities)
     .bind(&ids)
@@ -172,8 +169,11 @@ pub async fn build_claims(
     .await?)
 }
 
-/// The scrubber's own read: each claim's facts, afresh, in one statement.
-pub async fn claim_facts(conn: &mut PgConnection, claim_ids: &[i64]) -> DbResult<Vec<ClaimFacts>> {
+/// The scrubber's own read: the claims' facts, afresh, by session, in one statement.
+pub async fn claim_facts(
+    conn: &mut PgConnection,
+    claim_ids: &[i64],
+) -> DbResult<Vec<ClaimedSession>> {
     if claim_ids.is_empty() {
         return Ok(Vec::new());
     }

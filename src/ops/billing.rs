@@ -265,7 +265,7 @@ async fn bill(
     let scrubbed: Vec<(i64, Vec<crate::rules::Issue>)> = sql::claim_facts(tx, &claim_ids)
         .await?
         .iter()
-        .map(|facts| (facts.claim_id, scrubber::scrub(facts)))
+        .flat_map(scrubber::scrub_session)
         .collect();
     sql::store_issues(tx, &scrubbed).await?;
     for claim in &built {
