@@ -21,8 +21,6 @@ DECLARE
     action   text := row_kind || CASE TG_OP WHEN 'INSERT' THEN '.add' WHEN 'DELETE' THEN '.remove' ELSE '.mark' END;
     changes  jsonb;
     sessions bigint[];
-    -- forced_in_this_transaction() is a query a row: ask it only if anything was forced.
-    forcing  boolean := EXISTS (SELECT 1 FROM force_token t WHERE t.xact = pg_current_xact_id());
 BEGIN
     IF TG_OP = 'INSERT' THEN
         SELECT jsonb_agg(jsonb_build_object('after', to_jsonb(n))) INTO changes FROM new_rows n;
@@ -48,7 +46,7 @@ BEGIN
     INSERT INTO audit_log (action, facility_id, session_id, member_id, before, after, reason)
     SELECT action, c.facility_id, c.session_id, c.member_id, c.before, c.after,
            nullif(current_setting('gsess.reason', true), '')
-      FROM c WHERE NOT (forcing AND forced_in_this_transaction(c.facility_id, c.session_id));
+      FROM c WHERE NOT forced_in_this_transaction(c.facility_id, c.session_id);
 
     WITH touched AS (
         SELECT DISTINCT (coalesce(e->'after', e->'before')->>'facility_id')::bigint AS facility_id,
@@ -162,14 +160,12 @@ BEGIN
                              bad.session_id, bad.participant_id);
     END IF;
 
-    WITH w AS MATERIALIZED (
-        SELECT * FROM charges_wanted(p_sessions)
-    ), v AS (
+    WITH v AS (
         UPDATE charge c SET status = 'VOID', voided_at = now()
           FROM jsonb_to_recordset(p_sessions) AS t(facility_id bigint, session_id bigint)
          WHERE c.facility_id = t.facility_id AND c.session_id = t.session_id AND c.status = 'ACTIVE'
            AND NOT EXISTS (
-               SELECT 1 FROM w
+               SELECT 1 FROM charges_wanted(p_sessions) w
                 WHERE w.facility_id = c.facility_id AND w.session_id = c.session_id
                   AND w.participant_id = c.participant_id AND w.coverage_id = c.coverage_id
                   AND w.band_id = c.band_id AND w.procedure_code = c.procedure_code
@@ -191,7 +187,7 @@ BEGIN
           FROM charges_wanted(p_sessions) w
          WHERE NOT EXISTS (SELECT 1 FROM charge c
                             WHERE c.facility_id = w.facility_id AND c.session_id = w.session_id
-                              AND c.member_id = w.member_id AND c.status = 'ACTIVE')
+                              AND c.participant_id = w.participant_id AND c.status = 'ACTIVE')
          ORDER BY w.session_id, w.participant_id
         RETURNING charge.session_id, charge.id
     )
@@ -212,47 +208,24 @@ END
 $$;
 
 -- Charges and claims are audited however they are written (the billing run, a correction,
--- or a hand-written statement), set-based per statement: a claim one entry each (its id is
--- what support looks up), a session's charges one entry per session and kind of change.
+-- or a hand-written statement): one entry per row, set-based per statement.
 CREATE FUNCTION billing_rows_audited() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
 AS $$
 DECLARE
-    -- forced_in_this_transaction() is a query a row: ask it only if anything was forced.
-    forcing boolean := EXISTS (SELECT 1 FROM force_token t WHERE t.xact = pg_current_xact_id());
+    kind text := CASE TG_TABLE_NAME WHEN 'charge' THEN 'charge' ELSE 'claim' END;
 BEGIN
-    IF TG_TABLE_NAME = 'charge' AND TG_OP = 'INSERT' THEN
-        INSERT INTO audit_log (action, facility_id, session_id, after, reason, forced)
-        SELECT 'charge.build', n.facility_id, n.session_id, jsonb_agg(to_jsonb(n) ORDER BY n.id),
-               nullif(current_setting('gsess.reason', true), ''),
-               forcing AND forced_in_this_transaction(n.facility_id, n.session_id)
-          FROM new_rows n
-         GROUP BY n.facility_id, n.session_id;
-    ELSIF TG_TABLE_NAME = 'charge' THEN
-        INSERT INTO audit_log (action, facility_id, session_id, before, after, reason, forced)
-        SELECT CASE WHEN n.status = 'VOID' THEN 'charge.void' ELSE 'charge.update' END,
-               n.facility_id, n.session_id,
-               jsonb_agg(to_jsonb(o) ORDER BY n.id), jsonb_agg(to_jsonb(n) ORDER BY n.id),
-               nullif(current_setting('gsess.reason', true), ''),
-               forcing AND forced_in_this_transaction(n.facility_id, n.session_id)
-          FROM new_rows n JOIN old_rows o ON o.facility_id = n.facility_id AND o.id = n.id
-         WHERE to_jsonb(n) IS DISTINCT FROM to_jsonb(o)
-         GROUP BY n.facility_id, n.session_id,
-                  CASE WHEN n.status = 'VOID' THEN 'charge.void' ELSE 'charge.update' END;
-    ELSIF TG_OP = 'INSERT' THEN
-        INSERT INTO audit_log (action, facility_id, session_id, claim_id, member_id, after, reason, forced)
-        SELECT 'claim.build', n.facility_id, n.session_id, n.id, n.member_id, to_jsonb(n),
-               nullif(current_setting('gsess.reason', true), ''),
-               forcing AND forced_in_this_transaction(n.facility_id, n.session_id)
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO audit_log (action, facility_id, session_id, claim_id, member_id, after, reason)
+        SELECT kind || '.build', n.facility_id, n.session_id,
+               CASE kind WHEN 'claim' THEN n.id END, n.member_id, to_jsonb(n),
+               nullif(current_setting('gsess.reason', true), '')
           FROM new_rows n ORDER BY n.id;
     ELSE
-        INSERT INTO audit_log (action, facility_id, session_id, claim_id, member_id, before, after, reason, forced)
-        SELECT CASE WHEN n.payer_claim_number IS DISTINCT FROM o.payer_claim_number THEN 'claim.ack'
-                    WHEN n.status IS DISTINCT FROM o.status THEN 'claim.' || lower(n.status)
-                    ELSE 'claim.update' END,
-               n.facility_id, n.session_id, n.id, n.member_id, to_jsonb(o), to_jsonb(n),
-               nullif(current_setting('gsess.reason', true), ''),
-               forcing AND forced_in_this_transaction(n.facility_id, n.session_id)
+        INSERT INTO audit_log (action, facility_id, session_id, claim_id, member_id, before, after, reason)
+        SELECT kind || CASE WHEN kind = 'charge' AND n.status = 'VOID' THEN '.void' ELSE '.update' END,
+               n.facility_id, n.session_id, CASE kind WHEN 'claim' THEN n.id END, n.member_id,
+               to_jsonb(o), to_jsonb(n), nullif(current_setting('gsess.reason', true), '')
           FROM new_rows n JOIN old_rows o ON o.facility_id = n.facility_id AND o.id = n.id
          WHERE to_jsonb(n) IS DISTINCT FROM to_jsonb(o)
          ORDER BY n.id;
@@ -283,36 +256,10 @@ RESET ROLE;
 GRANT EXECUTE ON FUNCTION sync_charges(jsonb) TO "clinical.attendance.write", "clinical.billing.run";
 GRANT EXECUTE ON FUNCTION audit_billing_run(jsonb) TO "clinical.billing.run";
 GRANT UPDATE (billing_settled) ON group_session TO "clinical.billing.run";
--- The billing run draws a claim's id before writing it (so its line needs no join back).
-GRANT USAGE ON SEQUENCE claim_id_seq TO "clinical.billing.run";
 
 -- Reading claims: a chain by its original, a member's claims, the work list of unsent ones.
 SET LOCAL ROLE gsess_owner;
 CREATE INDEX claim_chain ON claim (facility_id, original_claim_id) WHERE original_claim_id IS NOT NULL;
 CREATE INDEX claim_member ON claim (member_id);
 CREATE INDEX claim_unsent ON claim (facility_id, id) WHERE status = 'BUILT';
-RESET ROLE;
-
--- group_session is updated often (every attendance change bumps its version, every billing
--- run marks it): its triggers fire only when what they look after changes.
-SET LOCAL ROLE gsess_owner;
-DROP TRIGGER group_session_guard ON group_session;
-CREATE TRIGGER group_session_guard BEFORE INSERT ON group_session
-    FOR EACH ROW EXECUTE FUNCTION group_session_guard();
-CREATE TRIGGER group_session_schedule_guard
-    BEFORE UPDATE OF facility_id, group_type_id, starts_at, ends_at, place_of_service, local_date
-    ON group_session FOR EACH ROW EXECUTE FUNCTION group_session_guard();
-
-CREATE OR REPLACE FUNCTION group_session_moved() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
-AS $$
-BEGIN
-    PERFORM sync_session_supervisors(ARRAY[NEW.id]);
-    RETURN NULL;
-END
-$$;
-DROP TRIGGER group_session_moved ON group_session;
-CREATE TRIGGER group_session_moved AFTER UPDATE ON group_session
-    FOR EACH ROW WHEN (OLD.local_date IS DISTINCT FROM NEW.local_date)
-    EXECUTE FUNCTION group_session_moved();
 RESET ROLE;

@@ -68,6 +68,9 @@ pub enum Command {
     Accept(AcceptArgs),
     /// Mark attendance: all named rows change in one transaction or none do
     Mark(MarkArgs),
+    /// The forced correction of a locked session: shows the consequence, confirms, applies it all
+    #[command(name = "force-update")]
+    ForceUpdate(ForceUpdateArgs),
     /// Interactive roll call on a terminal: pick a row, pick its next status, see the preview
     Take(SessionArg),
     /// Mark every still-SCHEDULED roster and supervisor row ABSENT (one session, or a day in bulk)
@@ -201,6 +204,33 @@ pub struct MarkArgs {
     /// Every roster row still SCHEDULED
     #[arg(long)]
     pub all_scheduled: bool,
+}
+
+/// `force-update`: the attendance change of a locked session and all that follows from it —
+/// charges voided and rebuilt, unsubmitted claims rebuilt in place, submitted claims replaced
+/// (frequency 7) or voided (8), a new original (1) for a newly billable member — printed
+/// first, confirmed, then applied in one transaction with one audit entry.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  gsess force-update 1042 absent M003 --reason \"payer audit: left before the session\""
+)]
+pub struct ForceUpdateArgs {
+    /// The session id
+    pub session: i64,
+    /// attended, late or absent (any case)
+    #[arg(value_enum, ignore_case = true)]
+    pub status: MarkStatus,
+    /// Participants by MRN
+    pub mrns: Vec<String>,
+    /// Supervisors by NPI (repeatable)
+    #[arg(long = "supervisor", value_name = "NPI")]
+    pub supervisors: Vec<String>,
+    /// Why (required; kept in the audit log with the correction)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// Print the consequence and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

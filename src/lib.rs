@@ -49,6 +49,7 @@ async fn dispatch(app: &mut App, command: &Command) -> Result<()> {
     match command {
         Command::List(args) => commands::list::run(app, args).await,
         Command::Mark(args) => commands::mark::run(app, args).await,
+        Command::ForceUpdate(args) => commands::force_update::run(app, args).await,
         Command::Take(args) => commands::take::run(app, args).await,
         Command::Finalize(args) => commands::finalize::run(app, args).await,
         Command::Create(args) => commands::create::run(app, args).await,

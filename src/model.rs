@@ -347,6 +347,7 @@ pub struct ClaimRecord {
 pub struct Encounter {
     pub charge_id: i64,
     pub session_id: i64,
+    pub mrn: String,
     pub facility: String,
     pub timezone: String,
     pub local_date: NaiveDate,

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod encounters;
 pub mod explain;
 pub mod finalize;
+pub mod force_update;
 pub mod import;
 pub mod list;
 pub mod mark;

@@ -191,54 +191,19 @@ pub async fn claim_facts(
         .collect()
 }
 
-/// Replace the Validation lists of these claims with the issues scrubbed now.
+/// Replace the Validation lists of these (unsubmitted) claims with the issues scrubbed now.
 pub async fn store_issues(conn: &mut PgConnection, scrubbed: &[(i64, Vec<Issue>)]) -> DbResult<()> {
     if scrubbed.is_empty() {
         return Ok(());
     }
-    let claims: Vec<i64> = scrubbed.iter().map(|(id, _)| *id).collect();
-    let rows: Vec<(i64, &Issue)> = scrubbed
+    let document: Vec<serde_json::Value> = scrubbed
         .iter()
-        .flat_map(|(id, issues)| issues.iter().map(move |issue| (*id, issue)))
+        .map(|(claim_id, issues)| serde_json::json!({"claim_id": claim_id, "issues": issues}))
         .collect();
-    let column =
-        |f: fn(&Issue) -> Option<String>| rows.iter().map(|(_, i)| f(i)).collect::<Vec<_>>();
-    let rule_ids: Vec<String> = rows
-        .iter()
-        .map(|(_, i)| {
-            let ids: Vec<String> = i.rule_ids.iter().map(i64::to_string).collect();
-            format!("{{{}}}", ids.join(","))
-        })
-        .collect();
-    sqlx::query(
-        "WITH gone AS (
-             DELETE FROM claim_issue i USING claim c
-              WHERE c.id = ANY ($1) AND i.facility_id = c.facility_id AND i.claim_id = c.id
-         )
-         INSERT INTO claim_issue (facility_id, claim_id, code, severity, scope, payer, mrn,
-                                  message, arithmetic, accepted, rule_ids)
-         SELECT c.facility_id, c.id, n.code, n.severity, n.scope, n.payer, n.mrn, n.message,
-                n.arithmetic, n.accepted, n.rule_ids::bigint[]
-           FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                       $8::text[], $9::text[], $10::bool[], $11::text[])
-                WITH ORDINALITY AS n(claim_id, code, severity, scope, payer, mrn, message,
-                                     arithmetic, accepted, rule_ids, ord)
-           JOIN claim c ON c.id = n.claim_id
-          ORDER BY n.ord",
-    )
-    .bind(&claims)
-    .bind(rows.iter().map(|(id, _)| *id).collect::<Vec<_>>())
-    .bind(column(|i| Some(i.code.as_str().to_owned())))
-    .bind(column(|i| Some(i.severity.as_str().to_owned())))
-    .bind(column(|i| Some(i.scope.as_str().to_owned())))
-    .bind(column(|i| i.payer.clone()))
-    .bind(column(|i| i.mrn.clone()))
-    .bind(column(|i| Some(i.message.clone())))
-    .bind(column(|i| Some(i.arithmetic.clone())))
-    .bind(rows.iter().map(|(_, i)| i.accepted).collect::<Vec<_>>())
-    .bind(&rule_ids)
-    .execute(&mut *conn)
-    .await?;
+    sqlx::query("SELECT store_claim_issues($1::jsonb)")
+        .bind(serde_json::Value::Array(document))
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

@@ -55,6 +55,25 @@ pub async fn claims_by_id(conn: &mut PgConnection, ids: &[i64]) -> DbResult<Vec<
     Ok(claims)
 }
 
+/// A charge as `encounters` and a correction's consequence show it: the select list, for the
+/// statements below to add their own `FROM … WHERE` to (`c` is the charge, `m` its member).
+macro_rules! charge_document {
+    () => {
+        "SELECT json_build_object(
+                    'charge_id', c.id, 'session_id', c.session_id, 'mrn', m.mrn,
+                    'facility', f.code, 'timezone', f.timezone, 'local_date', s.local_date,
+                    'payer', y.code, 'procedure_code', c.procedure_code,
+                    'modifiers', c.modifiers, 'units', c.units, 'rate', c.rate::text,
+                    'amount', c.amount::text, 'status', c.status, 'created_at', c.created_at,
+                    'voided_at', c.voided_at,
+                    'claim_id', (SELECT l.claim_id FROM claim_line l
+                                   JOIN claim k ON k.facility_id = l.facility_id AND k.id = l.claim_id
+                                  WHERE l.facility_id = c.facility_id AND l.charge_id = c.id
+                                    AND k.is_live
+                                  ORDER BY l.claim_id DESC LIMIT 1))::text "
+    };
+}
+
 /// A member's charges in a range of session dates (all of them without one), by date.
 pub async fn encounters(
     conn: &mut PgConnection,
@@ -62,30 +81,47 @@ pub async fn encounters(
     dates: Option<(NaiveDate, NaiveDate)>,
 ) -> DbResult<Vec<Encounter>> {
     let (from, to) = dates.unzip();
-    let documents: Vec<String> = sqlx::query_scalar(
-        "SELECT json_build_object(
-                    'charge_id', c.id, 'session_id', c.session_id, 'facility', f.code,
-                    'timezone', f.timezone, 'local_date', s.local_date, 'payer', y.code,
-                    'procedure_code', c.procedure_code, 'modifiers', c.modifiers,
-                    'units', c.units, 'rate', c.rate::text, 'amount', c.amount::text,
-                    'status', c.status, 'created_at', c.created_at, 'voided_at', c.voided_at,
-                    'claim_id', (SELECT l.claim_id FROM claim_line l
-                                   JOIN claim k ON k.facility_id = l.facility_id AND k.id = l.claim_id
-                                  WHERE l.facility_id = c.facility_id AND l.charge_id = c.id
-                                    AND k.is_live
-                                  ORDER BY l.claim_id DESC LIMIT 1))::text
-           FROM member m
+    let documents: Vec<String> = sqlx::query_scalar(concat!(
+        charge_document!(),
+        "FROM member m
            JOIN charge c ON c.member_id = m.id
            JOIN group_session s ON s.facility_id = c.facility_id AND s.id = c.session_id
            JOIN facility f ON f.id = s.facility_id
            JOIN payer y ON y.id = c.payer_id
           WHERE m.mrn = $1
             AND ($2::date IS NULL OR s.local_date BETWEEN $2 AND $3)
-          ORDER BY s.local_date, s.starts_at, c.id",
-    )
+          ORDER BY s.local_date, s.starts_at, c.id"
+    ))
     .bind(mrn)
     .bind(from)
     .bind(to)
+    .persistent(false)
+    .fetch_all(&mut *conn)
+    .await?;
+    parse_all(&documents, "a charge")
+}
+
+/// Some charges of one session, by id.
+pub async fn session_charges(
+    conn: &mut PgConnection,
+    session_id: i64,
+    ids: &[i64],
+) -> DbResult<Vec<Encounter>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let documents: Vec<String> = sqlx::query_scalar(concat!(
+        charge_document!(),
+        "FROM group_session s
+           JOIN charge c ON c.facility_id = s.facility_id AND c.session_id = s.id
+           JOIN member m ON m.id = c.member_id
+           JOIN facility f ON f.id = s.facility_id
+           JOIN payer y ON y.id = c.payer_id
+          WHERE s.id = $1 AND c.id = ANY ($2)
+          ORDER BY c.id"
+    ))
+    .bind(session_id)
+    .bind(ids)
     .persistent(false)
     .fetch_all(&mut *conn)
     .await?;

@@ -10,6 +10,7 @@ pub mod billing;
 pub mod claims;
 pub mod connect;
 pub mod conninfo;
+pub mod corrections;
 pub mod create;
 pub mod errors;
 pub mod finalize;

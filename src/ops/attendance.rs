@@ -18,7 +18,7 @@
 
 use super::billing;
 use super::session::{self, locked, no_session};
-use crate::db::attendance::{self as sql, LockedRow, Resolution, Resolved, Scheduled};
+use crate::db::attendance::{self as sql, Resolution, Resolved, Scheduled};
 use crate::db::{self, Retry};
 use crate::error::{Error, ExitKind, Result};
 use crate::model::{Change, RowKind, SessionRecord};
@@ -201,6 +201,10 @@ async fn mark_in(
         }
     }
     if !illegal.is_empty() {
+        let illegal: Vec<(RowKind, &str, AttendanceStatus)> = illegal
+            .iter()
+            .map(|(kind, row, from)| (*kind, row.key.as_str(), *from))
+            .collect();
         return Err(illegal_transitions(session_id, to, &illegal));
     }
     if changes.is_empty() {
@@ -339,24 +343,25 @@ fn input_error(message: String) -> Error {
     Error::new(ExitKind::InvalidInput, message)
 }
 
-fn illegal_transitions(
+/// Exit 4 naming every row (a participant's MRN, a supervisor's NPI) and its legal next states.
+pub fn illegal_transitions(
     session_id: i64,
     to: AttendanceStatus,
-    rows: &[(RowKind, &LockedRow, AttendanceStatus)],
+    rows: &[(RowKind, &str, AttendanceStatus)],
 ) -> Error {
     let lines: Vec<String> = rows
         .iter()
-        .map(|(_, row, from)| illegal_line(&row.key, *from, to))
+        .map(|(_, key, from)| illegal_line(key, *from, to))
         .collect();
     let context: Vec<serde_json::Value> = rows
         .iter()
-        .map(|(kind, row, from)| {
-            let key = match kind {
+        .map(|(kind, key, from)| {
+            let field = match kind {
                 RowKind::Participant => "mrn",
                 RowKind::Supervisor => "npi",
             };
             serde_json::json!({
-                key: row.key,
+                field: key,
                 "from": from,
                 "to": to,
                 "allowed_next": from.allowed_next(),

@@ -287,20 +287,25 @@ fn session_charges(
         facility_id: record.facility_id,
         session_id: record.id,
         version: record.attendance_version,
-        charges: charges
-            .iter()
-            .map(|c| PricedCharge {
-                participant_id: c.row_id,
-                coverage_id: c.coverage_id,
-                band_id: c.band_id,
-                procedure_code: c.procedure_code.clone(),
-                modifiers: c.modifiers.clone(),
-                units: c.units,
-                rate: c.rate,
-                amount: c.amount,
-            })
-            .collect(),
+        charges: priced_charges(charges),
     }
+}
+
+/// The charges the rules priced, as the charge sync takes them.
+pub fn priced_charges(charges: &[crate::rules::WantedCharge]) -> Vec<PricedCharge> {
+    charges
+        .iter()
+        .map(|c| PricedCharge {
+            participant_id: c.row_id,
+            coverage_id: c.coverage_id,
+            band_id: c.band_id,
+            procedure_code: c.procedure_code.clone(),
+            modifiers: c.modifiers.clone(),
+            units: c.units,
+            rate: c.rate,
+            amount: c.amount,
+        })
+        .collect()
 }
 
 /// Re-price, in the caller's transaction, the sessions among `records` that are BILLED

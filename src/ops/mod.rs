@@ -9,6 +9,7 @@ pub mod accept;
 pub mod attendance;
 pub mod billing;
 pub mod claims;
+pub mod corrections;
 pub mod create;
 pub mod database;
 pub mod explain;
@@ -47,4 +48,17 @@ impl Progress for Silent {
     fn advance(&self, _by: u64) {}
     fn finish(&self) {}
     fn abandon(&self) {}
+}
+
+/// A place where a test build can be told to stop and wait (`GSESS_TEST_PAUSE=NAME`), so a
+/// test can kill gsess there and prove that nothing of an unfinished transaction remains.
+/// Release builds have no such place.
+pub async fn pause_point(name: &str) {
+    #[cfg(debug_assertions)]
+    if std::env::var("GSESS_TEST_PAUSE").is_ok_and(|wanted| wanted == name) {
+        eprintln!("gsess: paused at {name} (GSESS_TEST_PAUSE, test builds only)");
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = name;
 }

@@ -31,6 +31,11 @@ impl ChangeView {
         }
     }
 
+    /// The row's MRN, or `supervisor NPI`.
+    pub fn who_key(&self) -> String {
+        self.row()
+    }
+
     fn row(&self) -> String {
         match &self.who {
             Who::Mrn(mrn) => mrn.clone(),

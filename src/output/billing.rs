@@ -361,6 +361,7 @@ impl View for ClaimView {
 pub struct EncounterView {
     pub charge_id: i64,
     pub session_id: i64,
+    pub mrn: String,
     pub date: String,
     pub facility: String,
     pub payer: String,
@@ -389,6 +390,7 @@ impl EncountersView {
                 .map(|e| EncounterView {
                     charge_id: e.charge_id,
                     session_id: e.session_id,
+                    mrn: e.mrn.clone(),
                     date: e.local_date.to_string(),
                     facility: e.facility.clone(),
                     payer: e.payer.clone(),

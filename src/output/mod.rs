@@ -4,6 +4,7 @@
 
 pub mod attendance;
 pub mod billing;
+pub mod corrections;
 pub mod database;
 pub mod demo;
 
@@ -158,7 +159,7 @@ impl Output {
 
     /// A message for people, on stderr (silenced by `--quiet`).
     pub fn note(&self, message: impl AsRef<str>) {
-        if !self.quiet {
+        if !self.quiet && !message.as_ref().is_empty() {
             let _ = writeln!(io::stderr(), "{}", message.as_ref());
         }
     }

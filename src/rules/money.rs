@@ -23,6 +23,17 @@ pub fn serialize<S: serde::Serializer>(amount: &Decimal, serializer: S) -> Resul
     serializer.collect_str(&cents(*amount))
 }
 
+/// An optional amount in JSON: a money string, or `null`.
+pub fn serialize_option<S: serde::Serializer>(
+    amount: &Option<Decimal>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match amount {
+        Some(amount) => serialize(amount, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
 /// A rate per unit as a band may hold it: not negative, whole cents, within the column.
 pub fn check_rate(value: Decimal) -> Result<(), String> {
     if value.is_sign_negative() && !value.is_zero() {

@@ -4,6 +4,8 @@
 //! assertion fails, print the command, its exit code, stdout and stderr.
 #![allow(dead_code)] // each test binary uses its own subset of the helpers
 
+pub mod billing;
+
 use gsess::embedded::Cluster;
 use serde_json::Value;
 use sqlx::postgres::PgConnectOptions;
@@ -693,5 +695,83 @@ impl Drop for Home {
                 let _ = std::fs::remove_dir_all(sockets);
             }
         }
+    }
+}
+
+// --- A process killed mid-transaction (tests/corrections.rs) ------------------------------
+
+/// A gsess process whose stderr is read as it comes, so a test can wait for a line.
+pub struct Watched {
+    command: String,
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl TestDb {
+    /// Start `gsess` as a login with extra environment (e.g. a test-build pause point).
+    pub fn spawn_watched_as(&self, login: &str, env: &[(&str, &str)], args: &[&str]) -> Watched {
+        let mut child = Command::new(gsess_binary())
+            .args(args)
+            .envs(env.iter().copied())
+            .env_remove("GSESS_HOME")
+            .env("DATABASE_URL", self.url_as(login))
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn gsess");
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let (send, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Watched {
+            command: format!("gsess {}", args.join(" ")),
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+}
+
+impl Watched {
+    /// Wait (up to 60 s) for a stderr line containing `needle`.
+    #[track_caller]
+    pub fn wait_for_line(&mut self, needle: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    let found = line.contains(needle);
+                    self.seen.push(line);
+                    if found {
+                        return;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        let status = self.child.try_wait().ok().flatten();
+        panic!(
+            "{}: no stderr line with {needle:?} (exit status {status:?}); stderr so far:\n{}",
+            self.command,
+            self.seen.join("\n")
+        );
+    }
+
+    /// SIGKILL, and wait for it to be gone.
+    pub fn kill(mut self) {
+        self.child.kill().expect("kill gsess");
+        let _ = self.child.wait();
     }
 }
