@@ -4,6 +4,8 @@
 //! assertion fails, print the command, its exit code, stdout and stderr.
 #![allow(dead_code)] // each test binary uses its own subset of the helpers
 
+pub mod pyx12;
+
 use gsess::embedded::Cluster;
 use serde_json::Value;
 use sqlx::postgres::PgConnectOptions;
