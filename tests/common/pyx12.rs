@@ -45,7 +45,7 @@ pub fn available() -> bool {
 }
 
 /// `Ok` when pyx12 accepts the interchange; otherwise pyx12's report (stderr, stdout and
-/// the 999). The files are kept when it fails, and their path is in the report.
+/// the 999). The temporary files are removed either way: the report holds what they said.
 pub fn validate(edi: &str) -> Result<(), String> {
     let dir = std::env::temp_dir().join(format!(
         "gsess-pyx12-{}-{}",
@@ -90,13 +90,12 @@ pub fn validate(edi: &str) -> Result<(), String> {
             faults.push(format!("the 999 lacks {accepted}"));
         }
     }
+    let _ = std::fs::remove_dir_all(&dir);
     if faults.is_empty() {
-        let _ = std::fs::remove_dir_all(&dir);
         return Ok(());
     }
     Err(format!(
-        "pyx12 refused {}: {}\n--- stderr\n{stderr}--- stdout\n{stdout}--- 999\n{ack}",
-        file.display(),
+        "pyx12 refused the interchange: {}\n--- stderr\n{stderr}--- stdout\n{stdout}--- 999\n{ack}",
         faults.join("; ")
     ))
 }
