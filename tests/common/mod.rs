@@ -5,6 +5,7 @@
 #![allow(dead_code)] // each test binary uses its own subset of the helpers
 
 pub mod billing;
+pub mod pyx12;
 
 use gsess::embedded::Cluster;
 use serde_json::Value;
