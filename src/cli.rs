@@ -433,6 +433,42 @@ pub struct ClaimsArgs {
 pub enum ClaimCommand {
     /// Lines, amounts, the Validation list with each issue's arithmetic, and the claim's chain
     Show(ClaimArg),
+    /// Re-scrub, render and store the 837P (one interchange per facility and payer), mark sent
+    Submit(ClaimSubmitArgs),
+    /// Print the stored 837P a claim was sent in
+    Edi(ClaimArg),
+    /// Record the payer's claim control number (for a later replacement or void)
+    Ack(ClaimAckArgs),
+}
+
+/// `claim submit`: all the claims go, or none (a claim with an unaccepted BLOCKING issue stops
+/// the submission with exit 8, naming it).
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  gsess claim submit --session 1042 --out /var/spool/837\n  gsess claim submit 311 312 --production > batch.837"
+)]
+pub struct ClaimSubmitArgs {
+    /// Claims by id
+    #[arg(conflicts_with = "session", required_unless_present = "session")]
+    pub claims: Vec<i64>,
+    /// Every claim of this session still to be sent
+    #[arg(long, value_name = "ID")]
+    pub session: Option<i64>,
+    /// Write one file per interchange into this directory (else the text goes to stdout)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Production interchanges (ISA15 = P); test (T) otherwise
+    #[arg(long)]
+    pub production: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ClaimAckArgs {
+    /// The claim id (a submitted claim)
+    pub claim: i64,
+    /// The payer's claim control number (ICN), from its acknowledgement or remittance
+    #[arg(long, value_name = "ICN")]
+    pub payer_claim_number: String,
 }
 
 #[derive(Debug, Args)]

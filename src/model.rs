@@ -363,3 +363,97 @@ pub struct Encounter {
     /// The live claim that bills it, if any.
     pub claim_id: Option<i64>,
 }
+
+// ---------------------------------------------------------------------------------------
+// A claim as a submission sends it: everything its 837P carries.
+// ---------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PostalAddress {
+    pub line1: String,
+    pub line2: Option<String>,
+    pub city: String,
+    pub state: String,
+    pub zip: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct BillingFacility {
+    pub code: String,
+    pub name: String,
+    pub npi: String,
+    pub tax_id: String,
+    pub taxonomy: Option<String>,
+    pub phone: Option<String>,
+    pub submitter_id: Option<String>,
+    pub address: PostalAddress,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct BillingPayer {
+    pub code: String,
+    pub name: String,
+    pub payer_id: String,
+    pub receiver_id: Option<String>,
+    pub filing_indicator: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Patient {
+    pub mrn: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_date: NaiveDate,
+    pub sex: String,
+    pub diagnosis_codes: Vec<String>,
+    pub address: Option<PostalAddress>,
+}
+
+/// The subscriber of the coverage when it is not the member (a child on a parent's plan).
+#[derive(Debug, Clone, Deserialize)]
+pub struct PolicySubscriber {
+    /// `child`, `spouse` or `other`.
+    pub relationship: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_date: NaiveDate,
+    pub sex: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProviderName {
+    pub npi: String,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SubmissionLine {
+    pub procedure_code: String,
+    pub modifiers: Vec<String>,
+    pub units: i64,
+    pub amount: Decimal,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SubmissionClaim {
+    pub claim_id: i64,
+    pub facility_id: i64,
+    /// The payer's row id (the interchange is per facility and payer).
+    pub payer_db_id: i64,
+    pub session_id: i64,
+    pub frequency_code: String,
+    pub status: String,
+    pub claim_control_number: String,
+    pub amount: Decimal,
+    pub replaced_payer_claim_number: Option<String>,
+    pub place_of_service: String,
+    pub service_date: NaiveDate,
+    pub facility: BillingFacility,
+    pub payer: BillingPayer,
+    pub member: Patient,
+    pub subscriber_id: Option<String>,
+    pub subscriber: Option<PolicySubscriber>,
+    pub supervisor: Option<ProviderName>,
+    pub lines: Vec<SubmissionLine>,
+}

@@ -19,6 +19,7 @@ pub mod list;
 pub mod reference;
 pub mod retry;
 pub mod session;
+pub mod submit;
 
 pub use errors::{DbError, Result as DbResult};
 pub use retry::{rehearsal, transaction, Retry};

@@ -18,6 +18,7 @@ pub mod import;
 pub mod list;
 pub mod reference;
 pub mod session;
+pub mod submit;
 pub mod whoami;
 
 use crate::error::Result;

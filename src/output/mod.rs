@@ -14,6 +14,7 @@ pub mod list;
 pub mod preview;
 pub mod progress;
 pub mod session;
+pub mod submit;
 pub mod whoami;
 
 use crate::cli::ColorChoice;
@@ -35,6 +36,15 @@ pub struct Human<'a> {
 }
 
 impl Human<'_> {
+    /// Text exactly as it is (an EDI interchange), ending the line if it does not.
+    pub fn raw(&mut self, text: &str) -> io::Result<()> {
+        self.writer.write_all(text.as_bytes())?;
+        if !text.ends_with('\n') {
+            self.writer.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
     pub fn line(&mut self, text: impl AsRef<str>) -> io::Result<()> {
         writeln!(self.writer, "{}", text.as_ref())
     }
