@@ -402,3 +402,49 @@ fn force_update_refuses_what_it_must_and_the_database_refuses_the_rest() {
     .code(10)
     .stderr_contains("not locked");
 }
+
+#[test]
+fn a_void_is_judged_on_its_own_data_not_on_the_room_it_leaves() {
+    let db = TestDb::new();
+    let id = locked_session(&db);
+    let sid = id.to_string();
+    let biller = db.login("biller", &[READ, "clinical.billing.run"]);
+    let forcer = db.login("forcer", &[READ, FORCE]);
+    db.gsess_as(&biller, &["claim", "submit", "--session", &sid])
+        .success();
+
+    // The supervisor and M005 both left: four billable, no supervisor present.
+    let done = db
+        .gsess_as(
+            &forcer,
+            &[
+                "force-update",
+                &sid,
+                "absent",
+                "M005",
+                "--supervisor",
+                DANA,
+                "--reason",
+                "sign-out sheet",
+                "--yes",
+                "--json",
+            ],
+        )
+        .success()
+        .json();
+    for claim in done["claims"].as_array().unwrap() {
+        let codes: Vec<&str> = claim["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["code"].as_str().unwrap())
+            .collect();
+        if claim["mrn"] == "M005" {
+            assert_eq!(claim["action"], "void");
+            assert_eq!(codes, ["PAYER_CLAIM_NUMBER_MISSING"], "{claim:#}");
+        } else {
+            assert_eq!(claim["action"], "replacement");
+            assert!(codes.contains(&"SUPERVISION_RATIO_BREACH"), "{claim:#}");
+        }
+    }
+}

@@ -39,6 +39,11 @@ pub fn scrub(session: &ClaimedSession, claim: &ClaimFacts) -> Vec<Issue> {
             .into_iter()
             .map(|what| Issue::claim_inconsistent(&claim.mrn, claim.claim_id, what)),
     );
+    // A void takes back what was sent: how the room was run and priced no longer bears on
+    // it (the member is no longer billable); only what the 837P itself must carry does.
+    if claim.frequency_code == "8" {
+        issues.retain(|issue| issue.code.concerns_the_claim_data());
+    }
     issues
 }
 

@@ -77,6 +77,21 @@ impl IssueCode {
         }
     }
 
+    /// Whether the issue is about the data the 837P itself must carry (a subscriber id, a
+    /// diagnosis, a valid billing NPI, the payer's number of the claim corrected, a claim that
+    /// agrees with itself), rather than about how the room was run and priced.
+    pub fn concerns_the_claim_data(self) -> bool {
+        use IssueCode::*;
+        matches!(
+            self,
+            MissingSubscriberId
+                | MissingDiagnosis
+                | InvalidBillingNpi
+                | PayerClaimNumberMissing
+                | ClaimInconsistent
+        )
+    }
+
     pub fn can_be_accepted(self) -> bool {
         self.not_acceptable_reason().is_none()
     }
