@@ -19,6 +19,9 @@ _gsess() {
             gsess,accept)
                 cmd="gsess__subcmd__accept"
                 ;;
+            gsess,audit)
+                cmd="gsess__subcmd__audit"
+                ;;
             gsess,billing)
                 cmd="gsess__subcmd__billing"
                 ;;
@@ -147,6 +150,9 @@ _gsess() {
                 ;;
             gsess__subcmd__help,accept)
                 cmd="gsess__subcmd__help__subcmd__accept"
+                ;;
+            gsess__subcmd__help,audit)
+                cmd="gsess__subcmd__help__subcmd__audit"
                 ;;
             gsess__subcmd__help,billing)
                 cmd="gsess__subcmd__help__subcmd__billing"
@@ -278,7 +284,7 @@ _gsess() {
 
     case "${cmd}" in
         gsess)
-            opts="-y -v -q -h -V --database-url --json --yes --color --verbose --quiet --lock-timeout --statement-timeout --help --version list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters import whoami db demo completions help"
+            opts="-y -v -q -h -V --database-url --json --yes --color --verbose --quiet --lock-timeout --statement-timeout --help --version list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -323,6 +329,60 @@ _gsess() {
                     return 0
                     ;;
                 --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gsess__subcmd__audit)
+            opts="-y -v -q -h -V --session --claim --member --actor --since --limit --database-url --json --yes --color --verbose --quiet --lock-timeout --statement-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --session)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --claim)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --member)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1170,7 +1230,7 @@ _gsess() {
             return 0
             ;;
         gsess__subcmd__help)
-            opts="list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters import whoami db demo completions help"
+            opts="list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1184,6 +1244,20 @@ _gsess() {
             return 0
             ;;
         gsess__subcmd__help__subcmd__accept)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gsess__subcmd__help__subcmd__audit)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -48,6 +48,7 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand claims 'Claims with frequency code, status, amount and validation summary'
             cand claim 'One claim: its lines, Validation list and chain'
             cand encounters 'A member''s charges, active and void'
+            cand audit 'Who changed what, when and why: audit-log entries, oldest first'
             cand import 'Load a dataset document (all or nothing, idempotent)'
             cand whoami 'Your login, the scopes you hold and your home facility'
             cand db 'Schema migrations and the embedded database''s lifecycle'
@@ -501,6 +502,29 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'gsess;audit'= {
+            cand --session 'Entries about this session'
+            cand --claim 'Entries about this claim'
+            cand --member 'Entries about this member (MRN)'
+            cand --actor 'Entries made by this database login'
+            cand --since 'Entries at or after this time: RFC 3339, or YYYY-MM-DD [HH:MM] in your TZ'
+            cand --limit 'At most this many entries (the oldest that match)'
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'gsess;import'= {
             cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
             cand --color 'When to use colours'
@@ -714,6 +738,7 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand claims 'Claims with frequency code, status, amount and validation summary'
             cand claim 'One claim: its lines, Validation list and chain'
             cand encounters 'A member''s charges, active and void'
+            cand audit 'Who changed what, when and why: audit-log entries, oldest first'
             cand import 'Load a dataset document (all or nothing, idempotent)'
             cand whoami 'Your login, the scopes you hold and your home facility'
             cand db 'Schema migrations and the embedded database''s lifecycle'
@@ -768,6 +793,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
         &'gsess;help;claim;show'= {
         }
         &'gsess;help;encounters'= {
+        }
+        &'gsess;help;audit'= {
         }
         &'gsess;help;import'= {
         }

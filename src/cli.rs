@@ -93,6 +93,19 @@ pub enum Command {
     Claim(ClaimCommand),
     /// A member's charges, active and void
     Encounters(EncountersArgs),
+    /// Who changed what, when and why: audit-log entries, oldest first
+    ///
+    /// Every change made through the database is logged by its triggers, whoever made it:
+    /// attendance marks, roster and supervisor changes, acceptances and their withdrawal,
+    /// forced corrections, new sessions, imports, billing runs, charges and claims. Each entry
+    /// names the database login, the time, the action, the session, claim and member it
+    /// concerns, what changed (the stored rows before and after), the reason given and
+    /// whether it was a forced correction. Filters combine with AND.
+    ///
+    /// With --json: an array of {id, at, actor, action, session_id, claim_id, mrn, before,
+    /// after, reason, forced}, written entry by entry as the log is read.
+    #[command(after_long_help = AUDIT_EXAMPLES)]
+    Audit(AuditArgs),
     /// Load a dataset document (all or nothing, idempotent)
     Import(ImportArgs),
     /// Your login, the scopes you hold and your home facility
@@ -488,6 +501,34 @@ pub struct EncountersArgs {
     #[arg(long, value_parser = parse_date, requires = "from")]
     pub to: Option<DateArg>,
 }
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Entries about this session
+    #[arg(long, value_name = "ID")]
+    pub session: Option<i64>,
+    /// Entries about this claim
+    #[arg(long, value_name = "ID")]
+    pub claim: Option<i64>,
+    /// Entries about this member (MRN)
+    #[arg(long, value_name = "MRN")]
+    pub member: Option<String>,
+    /// Entries made by this database login
+    #[arg(long, value_name = "LOGIN")]
+    pub actor: Option<String>,
+    /// Entries at or after this time: RFC 3339, or YYYY-MM-DD [HH:MM] in your TZ
+    #[arg(long, value_name = "T")]
+    pub since: Option<String>,
+    /// At most this many entries (the oldest that match)
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+}
+
+const AUDIT_EXAMPLES: &str = "Examples:
+  gsess audit --session 42                    everything that happened to session 42
+  gsess audit --member M001 --since 2026-11-01
+  gsess audit --actor jdoe --since '2026-11-27 08:00' --json
+  gsess audit --claim 7                       a claim built, submitted, acknowledged";
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {

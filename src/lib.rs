@@ -63,6 +63,7 @@ async fn dispatch(app: &mut App, command: &Command) -> Result<()> {
         Command::Claims(args) => commands::claims::run(app, args).await,
         Command::Claim(command) => commands::claim::run(app, command).await,
         Command::Encounters(args) => commands::encounters::run(app, args).await,
+        Command::Audit(args) => commands::audit::run(app, args).await,
         Command::Import(args) => commands::import::run(app, args).await,
         Command::Whoami => commands::whoami::run(app).await,
         Command::Db(command) => commands::db::run(app, command).await,

@@ -457,3 +457,29 @@ pub struct SubmissionClaim {
     pub supervisor: Option<ProviderName>,
     pub lines: Vec<SubmissionLine>,
 }
+
+// ---------------------------------------------------------------------------------------
+// The audit log, as `audit` reads it.
+// ---------------------------------------------------------------------------------------
+
+/// One audit-log entry, with the member's MRN and the facility's time zone joined in.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    /// The database login that made the change.
+    pub actor: String,
+    pub action: String,
+    pub session_id: Option<i64>,
+    pub claim_id: Option<i64>,
+    pub mrn: Option<String>,
+    /// The IANA zone of the entry's facility; `None` for entries of no facility (an
+    /// import, a billing run).
+    pub timezone: Option<String>,
+    /// The stored JSON, as the database wrote it (money keeps its two decimals): the row
+    /// (or rows) before and after the change, or a summary of a whole run.
+    pub before: Option<Box<serde_json::value::RawValue>>,
+    pub after: Option<Box<serde_json::value::RawValue>>,
+    pub reason: Option<String>,
+    pub forced: bool,
+}

@@ -1,6 +1,7 @@
 //! One module per subcommand: arguments in, a view out.
 
 pub mod accept;
+pub mod audit;
 pub mod billing;
 pub mod claim;
 pub mod claims;

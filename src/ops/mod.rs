@@ -7,6 +7,7 @@
 
 pub mod accept;
 pub mod attendance;
+pub mod audit;
 pub mod billing;
 pub mod claims;
 pub mod corrections;

@@ -3,6 +3,7 @@
 //! JSON document with `--json`. One module per kind of answer.
 
 pub mod attendance;
+pub mod audit;
 pub mod billing;
 pub mod corrections;
 pub mod database;
