@@ -231,6 +231,31 @@ impl Database {
         Ok(AttendanceFeed(listener))
     }
 
+    /// Drop the embedded database (the demo starting afresh); the next [`Database::connect`]
+    /// creates and migrates it again.
+    pub async fn drop_embedded_database(&mut self) -> Result<()> {
+        let Target::Embedded(cluster) = self.target()?.clone() else {
+            return Err(Error::internal(
+                "only the embedded database is ever dropped",
+            ));
+        };
+        self.close().await;
+        let target = Target::Embedded(cluster.clone());
+        let admin = open_url(&cluster.url("postgres"), self.timeouts)
+            .await
+            .map_err(|e| e.into_error(&target))?;
+        let mut conn = admin.conn;
+        let dropped = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            embedded::DATABASE
+        )))
+        .execute(&mut conn)
+        .await;
+        let _ = conn.close().await;
+        dropped.map_err(DbError::from)?;
+        Ok(())
+    }
+
     /// End the connection with a Terminate, so the server logs a clean disconnect.
     pub async fn close(&mut self) {
         if let Some(connected) = self.connected.take() {

@@ -23,6 +23,15 @@ pub async fn facility(conn: &mut PgConnection, code: &str) -> DbResult<Option<(i
     )
 }
 
+/// Every facility's code, in order.
+pub async fn facility_codes(conn: &mut PgConnection) -> DbResult<Vec<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT code FROM facility ORDER BY code")
+            .fetch_all(&mut *conn)
+            .await?,
+    )
+}
+
 /// A group type's id, by code.
 pub async fn group_type_id(conn: &mut PgConnection, code: &str) -> DbResult<Option<i64>> {
     Ok(
