@@ -39,6 +39,7 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand explain 'How the preview got its answer: coverage, rule rows, count, supervisors (for support)'
             cand accept 'Accept an issue knowingly (a documented exception), or withdraw an acceptance'
             cand mark 'Mark attendance: all named rows change in one transaction or none do'
+            cand force-update 'The forced correction of a locked session: shows the consequence, confirms, applies it all'
             cand take 'Interactive roll call on a terminal: pick a row, pick its next status, see the preview'
             cand finalize 'Mark every still-SCHEDULED roster and supervisor row ABSENT (one session, or a day in bulk)'
             cand create 'Create an ad-hoc session'
@@ -161,6 +162,26 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
             cand --statement-timeout 'How long one statement may run (e.g. 5m)'
             cand --all-scheduled 'Every roster row still SCHEDULED'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gsess;force-update'= {
+            cand --supervisor 'Supervisors by NPI (repeatable)'
+            cand --reason 'Why (required; kept in the audit log with the correction)'
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --dry-run 'Print the consequence and change nothing'
             cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
             cand -y 'Answer yes to confirmations (needed without a terminal)'
             cand --yes 'Answer yes to confirmations (needed without a terminal)'
@@ -456,6 +477,9 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand show 'Lines, amounts, the Validation list with each issue''s arithmetic, and the claim''s chain'
+            cand submit 'Re-scrub, render and store the 837P (one interchange per facility and payer), mark sent'
+            cand edi 'Print the stored 837P a claim was sent in'
+            cand ack 'Record the payer''s claim control number (for a later replacement or void)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'gsess;claim;show'= {
@@ -475,11 +499,75 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'gsess;claim;submit'= {
+            cand --session 'Every claim of this session still to be sent'
+            cand --out 'Write one file per interchange into this directory (else the text goes to stdout)'
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --production 'Production interchanges (ISA15 = P); test (T) otherwise'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gsess;claim;edi'= {
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gsess;claim;ack'= {
+            cand --payer-claim-number 'The payer''s claim control number (ICN), from its acknowledgement or remittance'
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'gsess;claim;help'= {
             cand show 'Lines, amounts, the Validation list with each issue''s arithmetic, and the claim''s chain'
+            cand submit 'Re-scrub, render and store the 837P (one interchange per facility and payer), mark sent'
+            cand edi 'Print the stored 837P a claim was sent in'
+            cand ack 'Record the payer''s claim control number (for a later replacement or void)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'gsess;claim;help;show'= {
+        }
+        &'gsess;claim;help;submit'= {
+        }
+        &'gsess;claim;help;edi'= {
+        }
+        &'gsess;claim;help;ack'= {
         }
         &'gsess;claim;help;help'= {
         }
@@ -729,6 +817,7 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand explain 'How the preview got its answer: coverage, rule rows, count, supervisors (for support)'
             cand accept 'Accept an issue knowingly (a documented exception), or withdraw an acceptance'
             cand mark 'Mark attendance: all named rows change in one transaction or none do'
+            cand force-update 'The forced correction of a locked session: shows the consequence, confirms, applies it all'
             cand take 'Interactive roll call on a terminal: pick a row, pick its next status, see the preview'
             cand finalize 'Mark every still-SCHEDULED roster and supervisor row ABSENT (one session, or a day in bulk)'
             cand create 'Create an ad-hoc session'
@@ -757,6 +846,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
         &'gsess;help;accept'= {
         }
         &'gsess;help;mark'= {
+        }
+        &'gsess;help;force-update'= {
         }
         &'gsess;help;take'= {
         }
@@ -789,8 +880,17 @@ set edit:completion:arg-completer[gsess] = {|@words|
         }
         &'gsess;help;claim'= {
             cand show 'Lines, amounts, the Validation list with each issue''s arithmetic, and the claim''s chain'
+            cand submit 'Re-scrub, render and store the 837P (one interchange per facility and payer), mark sent'
+            cand edi 'Print the stored 837P a claim was sent in'
+            cand ack 'Record the payer''s claim control number (for a later replacement or void)'
         }
         &'gsess;help;claim;show'= {
+        }
+        &'gsess;help;claim;submit'= {
+        }
+        &'gsess;help;claim;edi'= {
+        }
+        &'gsess;help;claim;ack'= {
         }
         &'gsess;help;encounters'= {
         }

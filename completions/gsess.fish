@@ -42,6 +42,7 @@ complete -c gsess -n "__fish_gsess_needs_command" -f -a "preview" -d 'The billin
 complete -c gsess -n "__fish_gsess_needs_command" -f -a "explain" -d 'How the preview got its answer: coverage, rule rows, count, supervisors (for support)'
 complete -c gsess -n "__fish_gsess_needs_command" -f -a "accept" -d 'Accept an issue knowingly (a documented exception), or withdraw an acceptance'
 complete -c gsess -n "__fish_gsess_needs_command" -f -a "mark" -d 'Mark attendance: all named rows change in one transaction or none do'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "force-update" -d 'The forced correction of a locked session: shows the consequence, confirms, applies it all'
 complete -c gsess -n "__fish_gsess_needs_command" -f -a "take" -d 'Interactive roll call on a terminal: pick a row, pick its next status, see the preview'
 complete -c gsess -n "__fish_gsess_needs_command" -f -a "finalize" -d 'Mark every still-SCHEDULED roster and supervisor row ABSENT (one session, or a day in bulk)'
 complete -c gsess -n "__fish_gsess_needs_command" -f -a "create" -d 'Create an ad-hoc session'
@@ -150,6 +151,21 @@ complete -c gsess -n "__fish_gsess_using_subcommand mark" -s v -l verbose -d 'Mo
 complete -c gsess -n "__fish_gsess_using_subcommand mark" -s q -l quiet -d 'Only errors on stderr'
 complete -c gsess -n "__fish_gsess_using_subcommand mark" -s h -l help -d 'Print help'
 complete -c gsess -n "__fish_gsess_using_subcommand mark" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -l supervisor -d 'Supervisors by NPI (repeatable)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -l reason -d 'Why (required; kept in the audit log with the correction)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -l dry-run -d 'Print the consequence and change nothing'
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand take" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
 complete -c gsess -n "__fish_gsess_using_subcommand take" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
@@ -337,20 +353,23 @@ complete -c gsess -n "__fish_gsess_using_subcommand claims" -s v -l verbose -d '
 complete -c gsess -n "__fish_gsess_using_subcommand claims" -s q -l quiet -d 'Only errors on stderr'
 complete -c gsess -n "__fish_gsess_using_subcommand claims" -s h -l help -d 'Print help'
 complete -c gsess -n "__fish_gsess_using_subcommand claims" -s V -l version -d 'Print version'
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -s v -l verbose -d 'More detail on stderr (repeat for more)'
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -s V -l version -d 'Print version'
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Lines, amounts, the Validation list with each issue\'s arithmetic, and the claim\'s chain'
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -f -a "show" -d 'Lines, amounts, the Validation list with each issue\'s arithmetic, and the claim\'s chain'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -f -a "submit" -d 'Re-scrub, render and store the 837P (one interchange per facility and payer), mark sent'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -f -a "edi" -d 'Print the stored 837P a claim was sent in'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -f -a "ack" -d 'Record the payer\'s claim control number (for a later replacement or void)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from show" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
 complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from show" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
@@ -363,7 +382,50 @@ complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subco
 complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors on stderr'
 complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -l session -d 'Every claim of this session still to be sent' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -l out -d 'Write one file per interchange into this directory (else the text goes to stdout)' -r -F
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -l production -d 'Production interchanges (ISA15 = P); test (T) otherwise'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from edi" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from edi" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from edi" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from edi" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from edi" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from edi" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from edi" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from edi" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from edi" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from edi" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from ack" -l payer-claim-number -d 'The payer\'s claim control number (ICN), from its acknowledgement or remittance' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from ack" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from ack" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from ack" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from ack" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from ack" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from ack" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from ack" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from ack" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from ack" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from ack" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from help" -f -a "show" -d 'Lines, amounts, the Validation list with each issue\'s arithmetic, and the claim\'s chain'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from help" -f -a "submit" -d 'Re-scrub, render and store the 837P (one interchange per facility and payer), mark sent'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from help" -f -a "edi" -d 'Print the stored 837P a claim was sent in'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from help" -f -a "ack" -d 'Record the payer\'s claim control number (for a later replacement or void)'
 complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gsess -n "__fish_gsess_using_subcommand encounters" -l from -d 'First day (inclusive), on each session\'s calendar' -r
 complete -c gsess -n "__fish_gsess_using_subcommand encounters" -l to -d 'Last day (inclusive)' -r
@@ -530,34 +592,38 @@ complete -c gsess -n "__fish_gsess_using_subcommand completions" -s v -l verbose
 complete -c gsess -n "__fish_gsess_using_subcommand completions" -s q -l quiet -d 'Only errors on stderr'
 complete -c gsess -n "__fish_gsess_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c gsess -n "__fish_gsess_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "list" -d 'Sessions of a day (or range) with roster counts, attendance summary and status'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "show" -d 'A session: header, supervisors, roster with legal next states, billing preview'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "preview" -d 'The billing preview of a session (issues, bands, ratio)'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "explain" -d 'How the preview got its answer: coverage, rule rows, count, supervisors (for support)'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "accept" -d 'Accept an issue knowingly (a documented exception), or withdraw an acceptance'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "mark" -d 'Mark attendance: all named rows change in one transaction or none do'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "take" -d 'Interactive roll call on a terminal: pick a row, pick its next status, see the preview'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "finalize" -d 'Mark every still-SCHEDULED roster and supervisor row ABSENT (one session, or a day in bulk)'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "create" -d 'Create an ad-hoc session'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "roster" -d 'Add late-arriving participants, or remove still-SCHEDULED ones'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "supervisor" -d 'Add a substitute supervisor who was present in the room'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "billing" -d 'The billing pipeline: charges for ended sessions, claims scrubbed by the preview\'s rules'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "claims" -d 'Claims with frequency code, status, amount and validation summary'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "claim" -d 'One claim: its lines, Validation list and chain'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "encounters" -d 'A member\'s charges, active and void'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "audit" -d 'Who changed what, when and why: audit-log entries, oldest first'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "import" -d 'Load a dataset document (all or nothing, idempotent)'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "whoami" -d 'Your login, the scopes you hold and your home facility'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "db" -d 'Schema migrations and the embedded database\'s lifecycle'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "demo" -d 'Start the embedded database, load the demo dataset dated today and show what is there'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "list" -d 'Sessions of a day (or range) with roster counts, attendance summary and status'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "show" -d 'A session: header, supervisors, roster with legal next states, billing preview'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "preview" -d 'The billing preview of a session (issues, bands, ratio)'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "explain" -d 'How the preview got its answer: coverage, rule rows, count, supervisors (for support)'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "accept" -d 'Accept an issue knowingly (a documented exception), or withdraw an acceptance'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "mark" -d 'Mark attendance: all named rows change in one transaction or none do'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "force-update" -d 'The forced correction of a locked session: shows the consequence, confirms, applies it all'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "take" -d 'Interactive roll call on a terminal: pick a row, pick its next status, see the preview'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "finalize" -d 'Mark every still-SCHEDULED roster and supervisor row ABSENT (one session, or a day in bulk)'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "create" -d 'Create an ad-hoc session'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "roster" -d 'Add late-arriving participants, or remove still-SCHEDULED ones'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "supervisor" -d 'Add a substitute supervisor who was present in the room'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "billing" -d 'The billing pipeline: charges for ended sessions, claims scrubbed by the preview\'s rules'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "claims" -d 'Claims with frequency code, status, amount and validation summary'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "claim" -d 'One claim: its lines, Validation list and chain'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "encounters" -d 'A member\'s charges, active and void'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "audit" -d 'Who changed what, when and why: audit-log entries, oldest first'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "import" -d 'Load a dataset document (all or nothing, idempotent)'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "whoami" -d 'Your login, the scopes you hold and your home facility'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "db" -d 'Schema migrations and the embedded database\'s lifecycle'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "demo" -d 'Start the embedded database, load the demo dataset dated today and show what is there'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from roster" -f -a "add" -d 'Add participants (late arrivals) as SCHEDULED'
 complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from roster" -f -a "remove" -d 'Remove participants still SCHEDULED'
 complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from supervisor" -f -a "add" -d 'Add a substitute supervisor to one session (source MANUAL)'
 complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from billing" -f -a "run" -d 'Build charges for ended sessions and claims for complete ones; say what was held back'
 complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from billing" -f -a "watch" -d 'Bill continuously: wake at the next session end or on any attendance change'
 complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from claim" -f -a "show" -d 'Lines, amounts, the Validation list with each issue\'s arithmetic, and the claim\'s chain'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from claim" -f -a "submit" -d 'Re-scrub, render and store the 837P (one interchange per facility and payer), mark sent'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from claim" -f -a "edi" -d 'Print the stored 837P a claim was sent in'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from claim" -f -a "ack" -d 'Record the payer\'s claim control number (for a later replacement or void)'
 complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply pending migrations (run by the schema\'s owner or a superuser)'
 complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Where the database is, whether it runs, and the migrations applied'
 complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "start" -d 'Start the embedded database (created and migrated on first use)'
