@@ -436,7 +436,7 @@ fn a_supervision_ratio_breach_follows_the_supervisors_present() {
             "severity": "BLOCKING", "scope": "PAYER", "payer": "ORMCD", "mrn": null,
             "accepted": false,
             "arithmetic": "3 billable > 1 present × 2",
-            "message": "ORMCD allows 2 participants per present supervisor: 3 billable with 1 supervisor present",
+            "message": "ORMCD allows 2 participants per present supervisor: 3 billable with 1 supervisor present; mark a supervisor who was there present (`mark … --supervisor NPI`), add a second one (`supervisor add`), or accept it with a documented reason",
         }),
     );
     assert_fields(

@@ -298,11 +298,18 @@ impl<'a> Room<'a> {
             ));
         }
         if facts.supervisors.is_empty() {
+            let members: Vec<&str> = self.roster.iter().map(|r| r.mrn.as_str()).collect();
             issues.push(Issue::session(
                 IssueCode::NoSupervisorAssigned,
-                "no supervisor is listed: no SUPERVISING assignment links a participant, \
-                 and none was added with `gsess supervisor add`"
-                    .to_owned(),
+                format!(
+                    "no supervisor is listed: no SUPERVISING staff assignment active on {} links \
+                     any roster member ({}) to a provider; import one (staff_assignments: \
+                     provider, member, role SUPERVISING), or add a substitute who was in the \
+                     room with `gsess supervisor add {} NPI`",
+                    facts.local_date,
+                    members.join(", "),
+                    facts.session_id
+                ),
                 "0 supervisors listed".to_owned(),
             ));
         }
@@ -378,7 +385,9 @@ impl PayerRules<'_> {
             n => format!("{n} supervisors"),
         };
         let message = format!(
-            "{} allows {} participants per present supervisor: {} billable with {supervisors} present",
+            "{} allows {} participants per present supervisor: {} billable with {supervisors} \
+             present; mark a supervisor who was there present (`mark … --supervisor NPI`), add \
+             a second one (`supervisor add`), or accept it with a documented reason",
             self.payer, check.max_per_supervisor, check.group_size,
         );
         let code = IssueCode::SupervisionRatioBreach;
@@ -595,7 +604,9 @@ mod tests {
         assert_eq!(breach.arithmetic, "7 billable > 1 present × 6");
         assert_eq!(
             breach.message,
-            "ORMCD allows 6 participants per present supervisor: 7 billable with 1 supervisor present"
+            "ORMCD allows 6 participants per present supervisor: 7 billable with 1 supervisor \
+             present; mark a supervisor who was there present (`mark … --supervisor NPI`), add \
+             a second one (`supervisor add`), or accept it with a documented reason"
         );
         assert_eq!(breach.rule_ids, [1]);
         assert!(!evaluation.ready_to_bill);
