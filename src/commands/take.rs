@@ -1,6 +1,7 @@
 //! `gsess take SESSION`: the roll call on a terminal. Pick a participant or supervisor, pick
-//! one of its legal next states, see the change and the recomputed preview, repeat; on
-//! "done", offer to mark whatever is still SCHEDULED (roster and supervisor rows) ABSENT.
+//! one of its legal next states, see the change, the recomputed preview and one line naming
+//! the issues that appeared and cleared, repeat; on "done", offer to mark whatever is still
+//! SCHEDULED (roster and supervisor rows) ABSENT.
 //!
 //! Every change goes through `mark`'s code path (one transaction, rows locked and judged on
 //! what they hold under the lock), so a concurrent writer is seen, never overwritten blindly.
@@ -17,7 +18,8 @@ use crate::ops::session::{self, SessionDetail};
 use crate::output::attendance::MarkView;
 use crate::output::session::ShowView;
 use crate::output::{Output, View};
-use crate::rules::AttendanceStatus;
+use crate::rules::preview::Evaluation;
+use crate::rules::{AttendanceStatus, Issue};
 use sqlx::PgConnection;
 use std::io::IsTerminal;
 
@@ -204,6 +206,60 @@ impl FinalizePlan {
     }
 }
 
+/// How the preview moved with one change: the issues that appeared and those that cleared,
+/// an issue being the same one while its (code, payer, mrn) stays (its figures may move).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviewChange {
+    /// In the order the new preview lists them.
+    pub appeared: Vec<Issue>,
+    /// In the order the old preview listed them.
+    pub cleared: Vec<Issue>,
+}
+
+pub fn preview_change(before: &Evaluation, after: &Evaluation) -> PreviewChange {
+    let missing_from = |issues: &[Issue], other: &[Issue]| -> Vec<Issue> {
+        issues
+            .iter()
+            .filter(|issue| !other.iter().any(|o| o.key() == issue.key()))
+            .cloned()
+            .collect()
+    };
+    PreviewChange {
+        appeared: missing_from(&after.issues, &before.issues),
+        cleared: missing_from(&before.issues, &after.issues),
+    }
+}
+
+impl PreviewChange {
+    pub fn is_empty(&self) -> bool {
+        self.appeared.is_empty() && self.cleared.is_empty()
+    }
+
+    /// One line: `+ SUPERVISION_RATIO_BREACH (ORMCD): 5 billable > 0 present × 6;
+    /// − GROUP_UNATTENDED_BILLED cleared`, or `no change to the preview`.
+    pub fn line(&self) -> String {
+        if self.is_empty() {
+            return "no change to the preview".to_owned();
+        }
+        let subject = |issue: &Issue| {
+            issue
+                .mrn
+                .as_deref()
+                .or(issue.payer.as_deref())
+                .map_or(String::new(), |s| format!(" ({s})"))
+        };
+        let appeared = self
+            .appeared
+            .iter()
+            .map(|i| format!("+ {}{}: {}", i.code, subject(i), i.arithmetic));
+        let cleared = self
+            .cleared
+            .iter()
+            .map(|i| format!("\u{2212} {}{} cleared", i.code, subject(i)));
+        appeared.chain(cleared).collect::<Vec<_>>().join("; ")
+    }
+}
+
 fn no_terminal() -> Error {
     Error::new(
         ExitKind::ConfirmationRequired,
@@ -247,7 +303,10 @@ pub async fn run(app: &mut App, args: &SessionArg) -> Result<()> {
     if record.locked {
         return Err(session::locked(id));
     }
-    show(out, &ShowView::of(&SessionDetail::of(record.clone())))?;
+    let detail = SessionDetail::of(record.clone());
+    show(out, &ShowView::of(&detail))?;
+    // The preview as last shown, so each change can say what it did to it.
+    let mut shown = detail.evaluation;
 
     loop {
         let entries = menu_entries(&record);
@@ -264,6 +323,7 @@ pub async fn run(app: &mut App, args: &SessionArg) -> Result<()> {
             Some(fresh) => fresh,
             None => session::load(conn, id).await?,
         };
+        shown = note_change(out, &shown, &record);
     }
 
     let plan = finalize_plan(&record);
@@ -287,7 +347,11 @@ pub async fn run(app: &mut App, args: &SessionArg) -> Result<()> {
         return Ok(());
     }
     match mark(conn, id, AttendanceStatus::Absent, &plan.selection()).await {
-        Ok(outcome) => show(out, &MarkView::of(&outcome)),
+        Ok(outcome) => {
+            show(out, &MarkView::of(&outcome))?;
+            note_change(out, &shown, &outcome.record);
+            Ok(())
+        }
         // Only rows still SCHEDULED are taken: someone else decided all of them meanwhile.
         Err(err) if err.kind == ExitKind::InvalidInput => {
             out.note(format!("Nothing marked ABSENT: {}", err.message));
@@ -325,6 +389,14 @@ async fn apply(
     }
 }
 
+/// The line naming what the last change did to the preview, after the step's answer; returns
+/// the preview now shown.
+fn note_change(out: &Output, shown: &Evaluation, record: &SessionRecord) -> Evaluation {
+    let now = session::evaluate(record);
+    out.note(preview_change(shown, &now).line());
+    now
+}
+
 /// Each step's answer: a document per line with `--json`, the rendering otherwise.
 fn show<V: View>(out: &Output, view: &V) -> Result<()> {
     if out.json {
@@ -337,6 +409,7 @@ fn show<V: View>(out: &Output, view: &V) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::IssueCode;
     use serde_json::json;
     use AttendanceStatus::*;
 
@@ -472,6 +545,102 @@ mod tests {
         assert!(
             !selection.all_scheduled,
             "only the rows listed, not whatever is SCHEDULED then"
+        );
+    }
+
+    fn evaluation(issues: Vec<Issue>) -> Evaluation {
+        Evaluation {
+            session_id: 7,
+            billable_count: 5,
+            supervisors_present: 0,
+            primary_payer: None,
+            payers: Vec::new(),
+            issues,
+            blocking_count: 0,
+            ready_to_bill: false,
+        }
+    }
+
+    fn breach(arithmetic: &str) -> Issue {
+        Issue::payer(
+            IssueCode::SupervisionRatioBreach,
+            "ORMCD",
+            "m".into(),
+            arithmetic.into(),
+        )
+    }
+
+    fn unattended() -> Issue {
+        Issue::session(
+            IssueCode::GroupUnattendedBilled,
+            "m".into(),
+            "1 SCHEDULED of 3 roster rows".into(),
+        )
+    }
+
+    #[test]
+    fn the_preview_change_names_what_appeared_and_what_cleared() {
+        let before = evaluation(vec![unattended()]);
+        let after = evaluation(vec![breach("5 billable > 0 present × 6")]);
+        let change = preview_change(&before, &after);
+        assert_eq!(change.appeared, [breach("5 billable > 0 present × 6")]);
+        assert_eq!(change.cleared, [unattended()]);
+        assert_eq!(
+            change.line(),
+            "+ SUPERVISION_RATIO_BREACH (ORMCD): 5 billable > 0 present × 6; \
+             \u{2212} GROUP_UNATTENDED_BILLED cleared"
+        );
+    }
+
+    #[test]
+    fn an_issue_whose_figures_moved_is_the_same_issue() {
+        let before = evaluation(vec![breach("5 billable > 0 present × 6")]);
+        let after = evaluation(vec![breach("6 billable > 0 present × 6")]);
+        let change = preview_change(&before, &after);
+        assert!(change.is_empty(), "{change:?}");
+        assert_eq!(change.line(), "no change to the preview");
+    }
+
+    #[test]
+    fn issues_are_told_apart_by_code_payer_and_member() {
+        let other_payer = Issue::payer(
+            IssueCode::SupervisionRatioBreach,
+            "WAMCD",
+            "m".into(),
+            "1 billable > 0 present × 6".into(),
+        );
+        let member =
+            |mrn: &str| Issue::member(IssueCode::NoCoverage, mrn, "m".into(), "no policy".into());
+        let before = evaluation(vec![breach("a"), member("M001")]);
+        let after = evaluation(vec![other_payer.clone(), member("M001"), member("M002")]);
+        let change = preview_change(&before, &after);
+        assert_eq!(change.appeared, [other_payer, member("M002")]);
+        assert_eq!(change.cleared, [breach("a")]);
+        assert_eq!(
+            change.line(),
+            "+ SUPERVISION_RATIO_BREACH (WAMCD): 1 billable > 0 present × 6; \
+             + NO_COVERAGE (M002): no policy; \
+             \u{2212} SUPERVISION_RATIO_BREACH (ORMCD) cleared"
+        );
+    }
+
+    #[test]
+    fn the_change_of_a_real_mark_compares_the_previews_of_the_two_records() {
+        let before = record();
+        let mut after = before.clone();
+        after.roster[0].status = Attended;
+        let change = preview_change(&session::evaluate(&before), &session::evaluate(&after));
+        let keys = |issues: &[Issue]| -> Vec<(IssueCode, Option<String>)> {
+            issues.iter().map(|i| (i.code, i.mrn.clone())).collect()
+        };
+        // M001 was the last row SCHEDULED, and it has no coverage.
+        assert_eq!(
+            keys(&change.appeared),
+            [(IssueCode::NoCoverage, Some("M001".to_owned()))]
+        );
+        assert_eq!(
+            keys(&change.cleared),
+            [(IssueCode::GroupUnattendedBilled, None)]
         );
     }
 
