@@ -1,4 +1,4 @@
-//! `gsess take` against real PostgreSQL: without a terminal it refuses (exit 7) and changes nothing; on a pseudo-terminal the real dialoguer prompts mark rows through `mark`'s path and finish with the offered finalize.
+//! `gsess take` against real PostgreSQL: without a terminal it refuses (exit 7) and changes nothing; on a pseudo-terminal the real menus mark rows through `mark`'s path, by Enter and by one-key shortcuts, and finish with the offered finalize.
 
 mod common;
 
@@ -105,17 +105,19 @@ fn on_a_terminal_the_roll_call_marks_rows_and_finishes_with_the_offered_finalize
     let s = db.seed_roll_call();
     let w = db.login("writer", &[WRITE]);
     let argv = serde_json::json!([common::gsess_binary(), "take", s.to_string()]);
-    // Menu: M001, M002, M003, Supervisor Dana, done. Status menus list the legal next states
-    // in the rules' order (SCHEDULED: ATTENDED, ABSENT, LATE), then "(back)".
+    // Menu: M001, M002, M003, Supervisor Dana, done; the highlight starts on the first row
+    // SCHEDULED and, after a mark, moves to the next one. Status menus list the legal next
+    // states in the rules' order (SCHEDULED: ATTENDED, ABSENT, LATE), then "(back)".
     let steps = serde_json::json!([
-        ["Pick a row", "\r"],     // M001
-        ["mark as", "jj\r"],      // LATE
-        ["Pick a row", "jjj\r"],  // Supervisor Dana
-        ["mark as", "\r"],        // ATTENDED
-        ["Pick a row", "j\r"],    // M002
-        ["mark as", "jjj\r"],     // (back): nothing changes
-        ["Pick a row", "jjjj\r"], // done
-        ["[y/N]", "y"]            // mark M002 and M003 ABSENT
+        ["Pick a row", "\r"],      // M001
+        ["mark as", "jj\r"],       // LATE; the highlight moves on to M002
+        ["Pick a row", "kl"],      // back up to M001, already LATE: the key is ignored
+        ["already LATE", "jjj\r"], // Supervisor Dana
+        ["mark as", "\r"],         // ATTENDED; the highlight wraps around to M002
+        ["Pick a row", "\r"],      // M002
+        ["mark as", "jjj\r"],      // (back): nothing changes, the highlight stays
+        ["Pick a row", "jjj\r"],   // done
+        ["[y/N]", "y"]             // mark M002 and M003 ABSENT
     ]);
     let output = Command::new("python3")
         .args(["-c", PTY_DRIVER, &argv.to_string(), &steps.to_string()])
@@ -137,6 +139,10 @@ fn on_a_terminal_the_roll_call_marks_rows_and_finishes_with_the_offered_finalize
     assert!(screen.contains("GROUP_UNATTENDED_BILLED"), "{screen}");
     assert!(
         screen.contains("Mark the 2 row(s) still SCHEDULED ABSENT"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Ana Lopez (M001) is already LATE: [a] ATTENDED   [x] ABSENT"),
         "{screen}"
     );
 
