@@ -182,13 +182,7 @@ pub async fn claim_facts(
         .persistent(false)
         .fetch_all(&mut *conn)
         .await?;
-    documents
-        .iter()
-        .map(|doc| {
-            serde_json::from_str(doc)
-                .map_err(|e| DbError::unexpected(format!("reading a claim's facts: {e}")))
-        })
-        .collect()
+    super::parse_documents(&documents, "a claim's facts")
 }
 
 /// Replace the Validation lists of these (unsubmitted) claims with the issues scrubbed now.

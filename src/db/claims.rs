@@ -1,10 +1,9 @@
 //! Reading claims and charges: the `claims` list (with the work list of blocked claims),
 //! one claim whole, a member's encounters. One statement each, returning JSON documents.
 
-use super::{DbError, DbResult};
+use super::DbResult;
 use crate::model::{ClaimRecord, Encounter};
 use chrono::NaiveDate;
-use serde::de::DeserializeOwned;
 use sqlx::PgConnection;
 
 /// Which claims `claims` lists; `None` is any.
@@ -34,7 +33,7 @@ pub async fn claims(conn: &mut PgConnection, filter: &ClaimFilter) -> DbResult<V
         .persistent(false)
         .fetch_all(&mut *conn)
         .await?;
-    parse_all(&documents, "a claim")
+    super::parse_documents(&documents, "a claim")
 }
 
 /// Claims by id, in id order; ids that do not exist are simply absent.
@@ -50,7 +49,7 @@ pub async fn claims_by_id(conn: &mut PgConnection, ids: &[i64]) -> DbResult<Vec<
         .persistent(false)
         .fetch_all(&mut *conn)
         .await?;
-    let mut claims: Vec<ClaimRecord> = parse_all(&documents, "a claim")?;
+    let mut claims: Vec<ClaimRecord> = super::parse_documents(&documents, "a claim")?;
     claims.sort_by_key(|c| c.id);
     Ok(claims)
 }
@@ -98,7 +97,7 @@ pub async fn encounters(
     .persistent(false)
     .fetch_all(&mut *conn)
     .await?;
-    parse_all(&documents, "a charge")
+    super::parse_documents(&documents, "a charge")
 }
 
 /// Some charges of one session, by id.
@@ -125,15 +124,5 @@ pub async fn session_charges(
     .persistent(false)
     .fetch_all(&mut *conn)
     .await?;
-    parse_all(&documents, "a charge")
-}
-
-fn parse_all<T: DeserializeOwned>(documents: &[String], what: &str) -> DbResult<Vec<T>> {
-    documents
-        .iter()
-        .map(|doc| {
-            serde_json::from_str(doc)
-                .map_err(|e| DbError::unexpected(format!("reading {what}: {e}")))
-        })
-        .collect()
+    super::parse_documents(&documents, "a charge")
 }

@@ -264,6 +264,21 @@ impl Database {
     }
 }
 
+/// The JSON documents a statement built (one a row), read into gsess's records; `what`
+/// names one for the error, which only a schema gsess does not know can cause.
+pub fn parse_documents<T: serde::de::DeserializeOwned>(
+    documents: &[String],
+    what: &str,
+) -> DbResult<Vec<T>> {
+    documents
+        .iter()
+        .map(|doc| {
+            serde_json::from_str(doc)
+                .map_err(|e| DbError::unexpected(format!("reading {what}: {e}")))
+        })
+        .collect()
+}
+
 /// A listener beside the command's connection waits this long for the server, as the
 /// command's own connection does unless the connection string says otherwise.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);

@@ -3,7 +3,6 @@
 //! statement serves one session (`show`, `preview`) or a batch (the billing run).
 
 use super::DbResult;
-use crate::db::DbError;
 use crate::model::SessionRecord;
 use sqlx::PgConnection;
 
@@ -18,13 +17,7 @@ pub async fn load_sessions(conn: &mut PgConnection, ids: &[i64]) -> DbResult<Vec
         .persistent(false)
         .fetch_all(&mut *conn)
         .await?;
-    documents
-        .iter()
-        .map(|doc| {
-            serde_json::from_str(doc)
-                .map_err(|e| DbError::unexpected(format!("reading a session: {e}")))
-        })
-        .collect()
+    super::parse_documents(&documents, "a session")
 }
 
 /// One session, if it exists.

@@ -3,7 +3,7 @@
 //! it carried marked submitted (and the claims they replace or void marked so), the stored
 //! text read back, and the payer's claim number recorded.
 
-use super::{DbError, DbResult};
+use super::DbResult;
 use crate::model::SubmissionClaim;
 use sqlx::PgConnection;
 
@@ -63,13 +63,7 @@ pub async fn submission_facts(
         .persistent(false)
         .fetch_all(&mut *conn)
         .await?;
-    documents
-        .iter()
-        .map(|doc| {
-            serde_json::from_str(doc)
-                .map_err(|e| DbError::unexpected(format!("reading a claim to send: {e}")))
-        })
-        .collect()
+    super::parse_documents(&documents, "a claim to send")
 }
 
 /// The interchange (ISA13) and functional group (GS06) control numbers of the next
