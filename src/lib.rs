@@ -11,6 +11,9 @@
 //! - `rules/` is pure: the attendance state machine, the billable count, band resolution,
 //!   the supervision ratio, money, X12 limits — shared by the billing preview and the claim
 //!   scrubber. A new rule goes there, with its unit tests.
+//! - `billing/` is pure too: pricing a session into charges, the claim scrubber (the same
+//!   rules as the preview, over a claim's own read of its facts), and the 837P writer (claim
+//!   data in, X12 text out).
 //! - `db/` connects (one connection per command), runs every query (one module per subject)
 //!   and turns the database's refusals into exit codes. A new query goes there.
 //! - `model/` holds the plain records `db` reads; `output/` renders views built from what the
