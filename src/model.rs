@@ -1,6 +1,7 @@
 //! The records gsess reads and shows, as plain data: `db` fills them, the operations turn them
 //! into the facts `rules` judges, `output` renders them. No SQL and no formatting here.
 
+use crate::billing::edi;
 use crate::rules::coverage::Policy;
 use crate::rules::issues::Acceptance;
 use crate::rules::{
@@ -368,45 +369,30 @@ pub struct Encounter {
 // A claim as a submission sends it: everything its 837P carries.
 // ---------------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct PostalAddress {
-    pub line1: String,
-    pub line2: Option<String>,
-    pub city: String,
-    pub state: String,
-    pub zip: String,
-}
-
+/// A facility as the 837P names it (submitter and billing provider), with its code.
 #[derive(Debug, Clone, Deserialize)]
 pub struct BillingFacility {
     pub code: String,
-    pub name: String,
-    pub npi: String,
-    pub tax_id: String,
-    pub taxonomy: Option<String>,
-    pub phone: Option<String>,
-    pub submitter_id: Option<String>,
-    pub address: PostalAddress,
+    #[serde(flatten)]
+    pub edi: edi::Facility,
 }
 
+/// A payer as the 837P names it (receiver and payer), with its code.
 #[derive(Debug, Clone, Deserialize)]
 pub struct BillingPayer {
     pub code: String,
-    pub name: String,
-    pub payer_id: String,
-    pub receiver_id: Option<String>,
-    pub filing_indicator: String,
+    #[serde(flatten)]
+    pub edi: edi::Payer,
 }
 
+/// The member a claim is for (the patient).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Patient {
     pub mrn: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub birth_date: NaiveDate,
-    pub sex: String,
+    #[serde(flatten)]
+    pub person: edi::Person,
     pub diagnosis_codes: Vec<String>,
-    pub address: Option<PostalAddress>,
+    pub address: Option<edi::Address>,
 }
 
 /// The subscriber of the coverage when it is not the member (a child on a parent's plan).
@@ -414,25 +400,8 @@ pub struct Patient {
 pub struct PolicySubscriber {
     /// `child`, `spouse` or `other`.
     pub relationship: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub birth_date: NaiveDate,
-    pub sex: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct ProviderName {
-    pub npi: String,
-    pub first_name: String,
-    pub last_name: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct SubmissionLine {
-    pub procedure_code: String,
-    pub modifiers: Vec<String>,
-    pub units: i64,
-    pub amount: Decimal,
+    #[serde(flatten)]
+    pub person: edi::Person,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -454,8 +423,8 @@ pub struct SubmissionClaim {
     pub member: Patient,
     pub subscriber_id: Option<String>,
     pub subscriber: Option<PolicySubscriber>,
-    pub supervisor: Option<ProviderName>,
-    pub lines: Vec<SubmissionLine>,
+    pub supervisor: Option<edi::Provider>,
+    pub lines: Vec<edi::Line>,
 }
 
 // ---------------------------------------------------------------------------------------

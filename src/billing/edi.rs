@@ -38,7 +38,7 @@ pub struct Interchange {
     pub claims: Vec<Claim>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct Facility {
     pub name: String,
     /// The billing provider's NPI (2010AA NM109), check digit verified.
@@ -55,7 +55,7 @@ pub struct Facility {
     pub address: Address,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct Payer {
     pub name: String,
     /// 2010BB NM109 (PI).
@@ -66,7 +66,7 @@ pub struct Payer {
     pub filing_indicator: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct Address {
     pub line1: String,
     pub line2: Option<String>,
@@ -77,7 +77,7 @@ pub struct Address {
     pub zip: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct Person {
     pub first_name: String,
     pub last_name: String,
@@ -115,14 +115,14 @@ pub struct OtherSubscriber {
     pub person: Person,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct Provider {
     pub npi: String,
     pub first_name: String,
     pub last_name: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct Line {
     /// CPT/HCPCS code, 5 characters.
     pub procedure_code: String,

@@ -208,37 +208,10 @@ fn interchange(
         group_control_number: control(gcn, "group control number")?,
         production,
         created_at: Utc::now().naive_utc(),
-        submitter: facility(&first.facility),
-        payer: edi::Payer {
-            name: first.payer.name.clone(),
-            payer_id: first.payer.payer_id.clone(),
-            receiver_id: first.payer.receiver_id.clone(),
-            filing_indicator: first.payer.filing_indicator.clone(),
-        },
+        submitter: first.facility.edi.clone(),
+        payer: first.payer.edi.clone(),
         claims: claims.iter().map(|c| claim(c)).collect::<Result<_>>()?,
     })
-}
-
-fn facility(f: &crate::model::BillingFacility) -> edi::Facility {
-    edi::Facility {
-        name: f.name.clone(),
-        npi: f.npi.clone(),
-        tax_id: f.tax_id.clone(),
-        taxonomy: f.taxonomy.clone(),
-        phone: f.phone.clone(),
-        submitter_id: f.submitter_id.clone(),
-        address: address(&f.address),
-    }
-}
-
-fn address(a: &crate::model::PostalAddress) -> edi::Address {
-    edi::Address {
-        line1: a.line1.clone(),
-        line2: a.line2.clone(),
-        city: a.city.clone(),
-        state: a.state.clone(),
-        zip: a.zip.clone(),
-    }
 }
 
 fn claim(c: &SubmissionClaim) -> Result<edi::Claim> {
@@ -254,12 +227,7 @@ fn claim(c: &SubmissionClaim) -> Result<edi::Claim> {
             "spouse" => edi::Relationship::Spouse,
             _ => edi::Relationship::Other,
         },
-        person: edi::Person {
-            first_name: s.first_name.clone(),
-            last_name: s.last_name.clone(),
-            birth_date: s.birth_date,
-            sex: s.sex.clone(),
-        },
+        person: s.person.clone(),
     });
     Ok(edi::Claim {
         claim_control_number: c.claim_control_number.clone(),
@@ -270,29 +238,11 @@ fn claim(c: &SubmissionClaim) -> Result<edi::Claim> {
         service_date: c.service_date,
         diagnosis_codes: c.member.diagnosis_codes.clone(),
         subscriber_id,
-        member: edi::Person {
-            first_name: c.member.first_name.clone(),
-            last_name: c.member.last_name.clone(),
-            birth_date: c.member.birth_date,
-            sex: c.member.sex.clone(),
-        },
-        member_address: c.member.address.as_ref().map(address),
+        member: c.member.person.clone(),
+        member_address: c.member.address.clone(),
         subscriber,
-        supervising_provider: c.supervisor.as_ref().map(|p| edi::Provider {
-            npi: p.npi.clone(),
-            first_name: p.first_name.clone(),
-            last_name: p.last_name.clone(),
-        }),
-        lines: c
-            .lines
-            .iter()
-            .map(|l| edi::Line {
-                procedure_code: l.procedure_code.clone(),
-                modifiers: l.modifiers.clone(),
-                amount: l.amount,
-                units: u32::try_from(l.units).unwrap_or(0),
-            })
-            .collect(),
+        supervising_provider: c.supervisor.clone(),
+        lines: c.lines.clone(),
     })
 }
 
