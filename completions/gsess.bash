@@ -52,6 +52,9 @@ _gsess() {
             gsess,finalize)
                 cmd="gsess__subcmd__finalize"
                 ;;
+            gsess,force-update)
+                cmd="gsess__subcmd__force__subcmd__update"
+                ;;
             gsess,help)
                 cmd="gsess__subcmd__help"
                 ;;
@@ -100,17 +103,35 @@ _gsess() {
             gsess__subcmd__billing__subcmd__help,watch)
                 cmd="gsess__subcmd__billing__subcmd__help__subcmd__watch"
                 ;;
+            gsess__subcmd__claim,ack)
+                cmd="gsess__subcmd__claim__subcmd__ack"
+                ;;
+            gsess__subcmd__claim,edi)
+                cmd="gsess__subcmd__claim__subcmd__edi"
+                ;;
             gsess__subcmd__claim,help)
                 cmd="gsess__subcmd__claim__subcmd__help"
                 ;;
             gsess__subcmd__claim,show)
                 cmd="gsess__subcmd__claim__subcmd__show"
                 ;;
+            gsess__subcmd__claim,submit)
+                cmd="gsess__subcmd__claim__subcmd__submit"
+                ;;
+            gsess__subcmd__claim__subcmd__help,ack)
+                cmd="gsess__subcmd__claim__subcmd__help__subcmd__ack"
+                ;;
+            gsess__subcmd__claim__subcmd__help,edi)
+                cmd="gsess__subcmd__claim__subcmd__help__subcmd__edi"
+                ;;
             gsess__subcmd__claim__subcmd__help,help)
                 cmd="gsess__subcmd__claim__subcmd__help__subcmd__help"
                 ;;
             gsess__subcmd__claim__subcmd__help,show)
                 cmd="gsess__subcmd__claim__subcmd__help__subcmd__show"
+                ;;
+            gsess__subcmd__claim__subcmd__help,submit)
+                cmd="gsess__subcmd__claim__subcmd__help__subcmd__submit"
                 ;;
             gsess__subcmd__db,help)
                 cmd="gsess__subcmd__db__subcmd__help"
@@ -184,6 +205,9 @@ _gsess() {
             gsess__subcmd__help,finalize)
                 cmd="gsess__subcmd__help__subcmd__finalize"
                 ;;
+            gsess__subcmd__help,force-update)
+                cmd="gsess__subcmd__help__subcmd__force__subcmd__update"
+                ;;
             gsess__subcmd__help,help)
                 cmd="gsess__subcmd__help__subcmd__help"
                 ;;
@@ -220,8 +244,17 @@ _gsess() {
             gsess__subcmd__help__subcmd__billing,watch)
                 cmd="gsess__subcmd__help__subcmd__billing__subcmd__watch"
                 ;;
+            gsess__subcmd__help__subcmd__claim,ack)
+                cmd="gsess__subcmd__help__subcmd__claim__subcmd__ack"
+                ;;
+            gsess__subcmd__help__subcmd__claim,edi)
+                cmd="gsess__subcmd__help__subcmd__claim__subcmd__edi"
+                ;;
             gsess__subcmd__help__subcmd__claim,show)
                 cmd="gsess__subcmd__help__subcmd__claim__subcmd__show"
+                ;;
+            gsess__subcmd__help__subcmd__claim,submit)
+                cmd="gsess__subcmd__help__subcmd__claim__subcmd__submit"
                 ;;
             gsess__subcmd__help__subcmd__db,migrate)
                 cmd="gsess__subcmd__help__subcmd__db__subcmd__migrate"
@@ -284,7 +317,7 @@ _gsess() {
 
     case "${cmd}" in
         gsess)
-            opts="-y -v -q -h -V --database-url --json --yes --color --verbose --quiet --lock-timeout --statement-timeout --help --version list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help"
+            opts="-y -v -q -h -V --database-url --json --yes --color --verbose --quiet --lock-timeout --statement-timeout --help --version list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -580,7 +613,7 @@ _gsess() {
             return 0
             ;;
         gsess__subcmd__claim)
-            opts="-y -v -q -h -V --database-url --json --yes --color --verbose --quiet --lock-timeout --statement-timeout --help --version show help"
+            opts="-y -v -q -h -V --database-url --json --yes --color --verbose --quiet --lock-timeout --statement-timeout --help --version show submit edi ack help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -609,9 +642,101 @@ _gsess() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        gsess__subcmd__claim__subcmd__help)
-            opts="show help"
+        gsess__subcmd__claim__subcmd__ack)
+            opts="-y -v -q -h -V --payer-claim-number --database-url --json --yes --color --verbose --quiet --lock-timeout --statement-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --payer-claim-number)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gsess__subcmd__claim__subcmd__edi)
+            opts="-y -v -q -h -V --database-url --json --yes --color --verbose --quiet --lock-timeout --statement-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gsess__subcmd__claim__subcmd__help)
+            opts="show submit edi ack help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gsess__subcmd__claim__subcmd__help__subcmd__ack)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gsess__subcmd__claim__subcmd__help__subcmd__edi)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -651,6 +776,20 @@ _gsess() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gsess__subcmd__claim__subcmd__help__subcmd__submit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gsess__subcmd__claim__subcmd__show)
             opts="-y -v -q -h -V --database-url --json --yes --color --verbose --quiet --lock-timeout --statement-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -658,6 +797,44 @@ _gsess() {
                 return 0
             fi
             case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gsess__subcmd__claim__subcmd__submit)
+            opts="-y -v -q -h -V --session --out --production --database-url --json --yes --color --verbose --quiet --lock-timeout --statement-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --session)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1229,8 +1406,46 @@ _gsess() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gsess__subcmd__force__subcmd__update)
+            opts="-y -v -q -h -V --supervisor --reason --dry-run --database-url --json --yes --color --verbose --quiet --lock-timeout --statement-timeout --help --version attended late absent"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --supervisor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gsess__subcmd__help)
-            opts="list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help"
+            opts="list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1314,7 +1529,7 @@ _gsess() {
             return 0
             ;;
         gsess__subcmd__help__subcmd__claim)
-            opts="show"
+            opts="show submit edi ack"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1327,7 +1542,49 @@ _gsess() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gsess__subcmd__help__subcmd__claim__subcmd__ack)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gsess__subcmd__help__subcmd__claim__subcmd__edi)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gsess__subcmd__help__subcmd__claim__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gsess__subcmd__help__subcmd__claim__subcmd__submit)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1510,6 +1767,20 @@ _gsess() {
             return 0
             ;;
         gsess__subcmd__help__subcmd__finalize)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gsess__subcmd__help__subcmd__force__subcmd__update)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

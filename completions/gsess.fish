@@ -34,28 +34,29 @@ complete -c gsess -n "__fish_gsess_needs_command" -l json -d 'Print one JSON doc
 complete -c gsess -n "__fish_gsess_needs_command" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_needs_command" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_needs_command" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_needs_command" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_needs_command" -s V -l version -d 'Print version'
-complete -c gsess -n "__fish_gsess_needs_command" -f -a "list" -d 'Sessions of a day (or range) with roster counts, attendance summary and status'
-complete -c gsess -n "__fish_gsess_needs_command" -f -a "show" -d 'A session: header, supervisors, roster with legal next states, billing preview'
-complete -c gsess -n "__fish_gsess_needs_command" -f -a "preview" -d 'The billing preview of a session (issues, bands, ratio)'
-complete -c gsess -n "__fish_gsess_needs_command" -f -a "explain" -d 'How the preview got its answer: coverage, rule rows, count, supervisors (for support)'
-complete -c gsess -n "__fish_gsess_needs_command" -f -a "accept" -d 'Accept an issue knowingly (a documented exception), or withdraw an acceptance'
-complete -c gsess -n "__fish_gsess_needs_command" -f -a "mark" -d 'Mark attendance: all named rows change in one transaction or none do'
-complete -c gsess -n "__fish_gsess_needs_command" -f -a "take" -d 'Interactive roll call on a terminal: pick a row, pick its next status, see the preview'
-complete -c gsess -n "__fish_gsess_needs_command" -f -a "finalize" -d 'Mark every still-SCHEDULED roster and supervisor row ABSENT (one session, or a day in bulk)'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "list" -d 'Sessions of a day or range, with attendance and status'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "show" -d 'One session: supervisors, roster, next states, preview'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "preview" -d 'The billing preview of a session: issues, bands, ratio'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "mark" -d 'Mark attendance: all named rows in one transaction, or none'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "take" -d 'Interactive roll call on a terminal'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "finalize" -d 'Mark still-SCHEDULED rows ABSENT (sessions, or a whole day)'
 complete -c gsess -n "__fish_gsess_needs_command" -f -a "create" -d 'Create an ad-hoc session'
-complete -c gsess -n "__fish_gsess_needs_command" -f -a "roster" -d 'Add late-arriving participants, or remove still-SCHEDULED ones'
-complete -c gsess -n "__fish_gsess_needs_command" -f -a "supervisor" -d 'Add a substitute supervisor who was present in the room'
-complete -c gsess -n "__fish_gsess_needs_command" -f -a "billing" -d 'The billing pipeline: charges for ended sessions, claims scrubbed by the preview\'s rules'
-complete -c gsess -n "__fish_gsess_needs_command" -f -a "claims" -d 'Claims with frequency code, status, amount and validation summary'
-complete -c gsess -n "__fish_gsess_needs_command" -f -a "claim" -d 'One claim: its lines, Validation list and chain'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "roster" -d 'Add late arrivals, or remove still-SCHEDULED participants'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "supervisor" -d 'Add a substitute supervisor who was in the room'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "billing" -d 'Charges for ended sessions, claims for complete ones'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "claims" -d 'Claims with frequency code, status, amount and issues'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "claim" -d 'Show, submit or acknowledge one claim'
 complete -c gsess -n "__fish_gsess_needs_command" -f -a "encounters" -d 'A member\'s charges, active and void'
-complete -c gsess -n "__fish_gsess_needs_command" -f -a "audit" -d 'Who changed what, when and why: audit-log entries, oldest first'
-complete -c gsess -n "__fish_gsess_needs_command" -f -a "import" -d 'Load a dataset document (all or nothing, idempotent)'
-complete -c gsess -n "__fish_gsess_needs_command" -f -a "whoami" -d 'Your login, the scopes you hold and your home facility'
-complete -c gsess -n "__fish_gsess_needs_command" -f -a "db" -d 'Schema migrations and the embedded database\'s lifecycle'
-complete -c gsess -n "__fish_gsess_needs_command" -f -a "demo" -d 'Start the embedded database, load the demo dataset dated today and show what is there'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "force-update" -d 'Correct a locked session: see the consequence, then apply it'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "accept" -d 'Accept an issue as a documented exception, or withdraw it'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "explain" -d 'How the preview got its answer (for support)'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "audit" -d 'Who changed what, when and why (the audit log)'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "import" -d 'Load a dataset document: all or nothing, idempotent'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "whoami" -d 'Your login, scopes and home facility'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "db" -d 'The schema\'s migrations and the embedded database'
+complete -c gsess -n "__fish_gsess_needs_command" -f -a "demo" -d 'A guided tour on a demo dataset in the embedded database'
 complete -c gsess -n "__fish_gsess_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c gsess -n "__fish_gsess_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gsess -n "__fish_gsess_using_subcommand list" -l date -d 'The day, in each session\'s facility time zone [default: today]' -r
@@ -79,7 +80,7 @@ complete -c gsess -n "__fish_gsess_using_subcommand list" -l json -d 'Print one 
 complete -c gsess -n "__fish_gsess_using_subcommand list" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand list" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand list" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand list" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand show" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
 complete -c gsess -n "__fish_gsess_using_subcommand show" -l color -d 'When to use colours' -r -f -a "auto\t''
@@ -91,7 +92,7 @@ complete -c gsess -n "__fish_gsess_using_subcommand show" -l json -d 'Print one 
 complete -c gsess -n "__fish_gsess_using_subcommand show" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand show" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand show" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand show" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand show" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand preview" -l fail-on -d 'Exit 8 when an unaccepted issue of this severity (or worse) is shown' -r -f -a "blocking\t''
 warning\t''"
@@ -106,36 +107,8 @@ complete -c gsess -n "__fish_gsess_using_subcommand preview" -l json -d 'Print o
 complete -c gsess -n "__fish_gsess_using_subcommand preview" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand preview" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand preview" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand preview" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand preview" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand preview" -s V -l version -d 'Print version'
-complete -c gsess -n "__fish_gsess_using_subcommand explain" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
-complete -c gsess -n "__fish_gsess_using_subcommand explain" -l color -d 'When to use colours' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c gsess -n "__fish_gsess_using_subcommand explain" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
-complete -c gsess -n "__fish_gsess_using_subcommand explain" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
-complete -c gsess -n "__fish_gsess_using_subcommand explain" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
-complete -c gsess -n "__fish_gsess_using_subcommand explain" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
-complete -c gsess -n "__fish_gsess_using_subcommand explain" -s v -l verbose -d 'More detail on stderr (repeat for more)'
-complete -c gsess -n "__fish_gsess_using_subcommand explain" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand explain" -s h -l help -d 'Print help'
-complete -c gsess -n "__fish_gsess_using_subcommand explain" -s V -l version -d 'Print version'
-complete -c gsess -n "__fish_gsess_using_subcommand accept" -l payer -d 'The payer, for a payer-scoped issue' -r
-complete -c gsess -n "__fish_gsess_using_subcommand accept" -l member -d 'The member (MRN), for a member-scoped issue' -r
-complete -c gsess -n "__fish_gsess_using_subcommand accept" -l reason -d 'Why the exception is acceptable (recorded and audited)' -r
-complete -c gsess -n "__fish_gsess_using_subcommand accept" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
-complete -c gsess -n "__fish_gsess_using_subcommand accept" -l color -d 'When to use colours' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c gsess -n "__fish_gsess_using_subcommand accept" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
-complete -c gsess -n "__fish_gsess_using_subcommand accept" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
-complete -c gsess -n "__fish_gsess_using_subcommand accept" -l revoke -d 'Withdraw the acceptance instead'
-complete -c gsess -n "__fish_gsess_using_subcommand accept" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
-complete -c gsess -n "__fish_gsess_using_subcommand accept" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
-complete -c gsess -n "__fish_gsess_using_subcommand accept" -s v -l verbose -d 'More detail on stderr (repeat for more)'
-complete -c gsess -n "__fish_gsess_using_subcommand accept" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand accept" -s h -l help -d 'Print help'
-complete -c gsess -n "__fish_gsess_using_subcommand accept" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand mark" -l supervisor -d 'Supervisors by NPI (repeatable)' -r
 complete -c gsess -n "__fish_gsess_using_subcommand mark" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
 complete -c gsess -n "__fish_gsess_using_subcommand mark" -l color -d 'When to use colours' -r -f -a "auto\t''
@@ -148,7 +121,7 @@ complete -c gsess -n "__fish_gsess_using_subcommand mark" -l json -d 'Print one 
 complete -c gsess -n "__fish_gsess_using_subcommand mark" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand mark" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand mark" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand mark" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand mark" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand mark" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand take" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
 complete -c gsess -n "__fish_gsess_using_subcommand take" -l color -d 'When to use colours' -r -f -a "auto\t''
@@ -160,7 +133,7 @@ complete -c gsess -n "__fish_gsess_using_subcommand take" -l json -d 'Print one 
 complete -c gsess -n "__fish_gsess_using_subcommand take" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand take" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand take" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand take" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand take" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand take" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand finalize" -l date -d 'Every session of this day (in its facility\'s time zone) that has ended' -r
 complete -c gsess -n "__fish_gsess_using_subcommand finalize" -l facility -d 'With --date: a facility code, or `all` [default: your home facility]' -r
@@ -177,7 +150,7 @@ complete -c gsess -n "__fish_gsess_using_subcommand finalize" -l json -d 'Print 
 complete -c gsess -n "__fish_gsess_using_subcommand finalize" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand finalize" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand finalize" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand finalize" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand finalize" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand finalize" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand create" -l facility -d 'The facility code' -r
 complete -c gsess -n "__fish_gsess_using_subcommand create" -l group-type -d 'The group type code' -r
@@ -194,7 +167,7 @@ complete -c gsess -n "__fish_gsess_using_subcommand create" -l json -d 'Print on
 complete -c gsess -n "__fish_gsess_using_subcommand create" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand create" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand create" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand create" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand create" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_subcommand_from add remove help" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
 complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_subcommand_from add remove help" -l color -d 'When to use colours' -r -f -a "auto\t''
@@ -206,7 +179,7 @@ complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_
 complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_subcommand_from add remove help" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_subcommand_from add remove help" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_subcommand_from add remove help" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_subcommand_from add remove help" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_subcommand_from add remove help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_subcommand_from add remove help" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_subcommand_from add remove help" -f -a "add" -d 'Add participants (late arrivals) as SCHEDULED'
 complete -c gsess -n "__fish_gsess_using_subcommand roster; and not __fish_seen_subcommand_from add remove help" -f -a "remove" -d 'Remove participants still SCHEDULED'
@@ -221,7 +194,7 @@ complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subc
 complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from add" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from remove" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
 complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from remove" -l color -d 'When to use colours' -r -f -a "auto\t''
@@ -233,7 +206,7 @@ complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subc
 complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add participants (late arrivals) as SCHEDULED'
 complete -c gsess -n "__fish_gsess_using_subcommand roster; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove participants still SCHEDULED'
@@ -248,7 +221,7 @@ complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and not __fish_s
 complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and not __fish_seen_subcommand_from add help" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and not __fish_seen_subcommand_from add help" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and not __fish_seen_subcommand_from add help" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and not __fish_seen_subcommand_from add help" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and not __fish_seen_subcommand_from add help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and not __fish_seen_subcommand_from add help" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and not __fish_seen_subcommand_from add help" -f -a "add" -d 'Add a substitute supervisor to one session (source MANUAL)'
 complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and not __fish_seen_subcommand_from add help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -262,7 +235,7 @@ complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_
 complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_subcommand_from add" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a substitute supervisor to one session (source MANUAL)'
 complete -c gsess -n "__fish_gsess_using_subcommand supervisor; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -276,10 +249,10 @@ complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen
 complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -s V -l version -d 'Print version'
-complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -f -a "run" -d 'Build charges for ended sessions and claims for complete ones; say what was held back'
-complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -f -a "watch" -d 'Bill continuously: wake at the next session end or on any attendance change'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -f -a "run" -d 'Bill ended sessions once; report what was held back'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -f -a "watch" -d 'Bill continuously, as sessions end and attendance changes'
 complete -c gsess -n "__fish_gsess_using_subcommand billing; and not __fish_seen_subcommand_from run watch help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -l as-of -d 'Bill as of this time (RFC 3339, or YYYY-MM-DD HH:MM in your TZ) [default: now]' -r
 complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -l grace -d 'Bill a session once it has been over this long (e.g. 15m)' -r
@@ -297,7 +270,7 @@ complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_sub
 complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from watch" -l grace -d 'Bill a session once it has been over this long (e.g. 15m)' -r
 complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from watch" -l claim-delay -d 'Claim a session still waiting for attendance once its end is this old' -r
@@ -311,10 +284,10 @@ complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_sub
 complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from watch" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from watch" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from watch" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from watch" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from watch" -s V -l version -d 'Print version'
-complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from help" -f -a "run" -d 'Build charges for ended sessions and claims for complete ones; say what was held back'
-complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from help" -f -a "watch" -d 'Bill continuously: wake at the next session end or on any attendance change'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from help" -f -a "run" -d 'Bill ended sessions once; report what was held back'
+complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from help" -f -a "watch" -d 'Bill continuously, as sessions end and attendance changes'
 complete -c gsess -n "__fish_gsess_using_subcommand billing; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gsess -n "__fish_gsess_using_subcommand claims" -l session -d 'Claims of this session' -r
 complete -c gsess -n "__fish_gsess_using_subcommand claims" -l member -d 'Claims of this member (MRN)' -r
@@ -335,22 +308,25 @@ complete -c gsess -n "__fish_gsess_using_subcommand claims" -l json -d 'Print on
 complete -c gsess -n "__fish_gsess_using_subcommand claims" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand claims" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand claims" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand claims" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand claims" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand claims" -s V -l version -d 'Print version'
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -s v -l verbose -d 'More detail on stderr (repeat for more)'
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -s V -l version -d 'Print version'
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Lines, amounts, the Validation list with each issue\'s arithmetic, and the claim\'s chain'
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -f -a "show" -d 'A claim\'s lines, Validation list and chain'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -f -a "submit" -d 'Re-scrub claims, write the 837P and mark them submitted'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -f -a "edi" -d 'Print the stored 837P a claim was sent in'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -f -a "ack" -d 'Record the payer\'s claim number for a submitted claim'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and not __fish_seen_subcommand_from show submit edi ack help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from show" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
 complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from show" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
@@ -361,9 +337,52 @@ complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subco
 complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
-complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from help" -f -a "show" -d 'Lines, amounts, the Validation list with each issue\'s arithmetic, and the claim\'s chain'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -l session -d 'Every claim of this session still to be sent' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -l out -d 'Write one file per interchange into this directory (else the text goes to stdout)' -r -F
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -l production -d 'Production interchanges (ISA15 = P); test (T) otherwise'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from submit" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from edi" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from edi" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from edi" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from edi" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from edi" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from edi" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from edi" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from edi" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from edi" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from edi" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from ack" -l payer-claim-number -d 'The payer\'s claim control number (ICN), from its acknowledgement or remittance' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from ack" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from ack" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from ack" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from ack" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from ack" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from ack" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from ack" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from ack" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from ack" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from ack" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from help" -f -a "show" -d 'A claim\'s lines, Validation list and chain'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from help" -f -a "submit" -d 'Re-scrub claims, write the 837P and mark them submitted'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from help" -f -a "edi" -d 'Print the stored 837P a claim was sent in'
+complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from help" -f -a "ack" -d 'Record the payer\'s claim number for a submitted claim'
 complete -c gsess -n "__fish_gsess_using_subcommand claim; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gsess -n "__fish_gsess_using_subcommand encounters" -l from -d 'First day (inclusive), on each session\'s calendar' -r
 complete -c gsess -n "__fish_gsess_using_subcommand encounters" -l to -d 'Last day (inclusive)' -r
@@ -377,8 +396,51 @@ complete -c gsess -n "__fish_gsess_using_subcommand encounters" -l json -d 'Prin
 complete -c gsess -n "__fish_gsess_using_subcommand encounters" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand encounters" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand encounters" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand encounters" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand encounters" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand encounters" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -l supervisor -d 'Supervisors by NPI (repeatable)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -l reason -d 'Why (required; kept in the audit log with the correction)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -l dry-run -d 'Print the consequence and change nothing'
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gsess -n "__fish_gsess_using_subcommand force-update" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -l payer -d 'The payer, for a payer-scoped issue' -r
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -l member -d 'The member (MRN), for a member-scoped issue' -r
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -l reason -d 'Why the exception is acceptable (recorded and audited)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -l revoke -d 'Withdraw the acceptance instead'
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gsess -n "__fish_gsess_using_subcommand accept" -s V -l version -d 'Print version'
+complete -c gsess -n "__fish_gsess_using_subcommand explain" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand explain" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsess -n "__fish_gsess_using_subcommand explain" -l lock-timeout -d 'How long to wait for a row or table lock (e.g. 10s)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand explain" -l statement-timeout -d 'How long one statement may run (e.g. 5m)' -r
+complete -c gsess -n "__fish_gsess_using_subcommand explain" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
+complete -c gsess -n "__fish_gsess_using_subcommand explain" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
+complete -c gsess -n "__fish_gsess_using_subcommand explain" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c gsess -n "__fish_gsess_using_subcommand explain" -s q -l quiet -d 'Only errors on stderr'
+complete -c gsess -n "__fish_gsess_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gsess -n "__fish_gsess_using_subcommand explain" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand audit" -l session -d 'Entries about this session' -r
 complete -c gsess -n "__fish_gsess_using_subcommand audit" -l claim -d 'Entries about this claim' -r
 complete -c gsess -n "__fish_gsess_using_subcommand audit" -l member -d 'Entries about this member (MRN)' -r
@@ -408,7 +470,7 @@ complete -c gsess -n "__fish_gsess_using_subcommand import" -l json -d 'Print on
 complete -c gsess -n "__fish_gsess_using_subcommand import" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand import" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand import" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand import" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand import" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand whoami" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
 complete -c gsess -n "__fish_gsess_using_subcommand whoami" -l color -d 'When to use colours' -r -f -a "auto\t''
@@ -420,7 +482,7 @@ complete -c gsess -n "__fish_gsess_using_subcommand whoami" -l json -d 'Print on
 complete -c gsess -n "__fish_gsess_using_subcommand whoami" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand whoami" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand whoami" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand whoami" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand whoami" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand whoami" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
 complete -c gsess -n "__fish_gsess_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -l color -d 'When to use colours' -r -f -a "auto\t''
@@ -432,13 +494,13 @@ complete -c gsess -n "__fish_gsess_using_subcommand db; and not __fish_seen_subc
 complete -c gsess -n "__fish_gsess_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -s V -l version -d 'Print version'
-complete -c gsess -n "__fish_gsess_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -f -a "migrate" -d 'Apply pending migrations (run by the schema\'s owner or a superuser)'
-complete -c gsess -n "__fish_gsess_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -f -a "status" -d 'Where the database is, whether it runs, and the migrations applied'
-complete -c gsess -n "__fish_gsess_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -f -a "start" -d 'Start the embedded database (created and migrated on first use)'
+complete -c gsess -n "__fish_gsess_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -f -a "migrate" -d 'Apply pending migrations (schema owner or superuser)'
+complete -c gsess -n "__fish_gsess_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -f -a "status" -d 'Where the database is, whether it runs, migrations applied'
+complete -c gsess -n "__fish_gsess_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -f -a "start" -d 'Start the embedded database (created on first use)'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -f -a "stop" -d 'Stop the embedded database'
-complete -c gsess -n "__fish_gsess_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -f -a "url" -d 'Print the connection URL of the database gsess would use'
+complete -c gsess -n "__fish_gsess_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -f -a "url" -d 'Print the URL of the database gsess would use'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from migrate" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from migrate" -l color -d 'When to use colours' -r -f -a "auto\t''
@@ -450,7 +512,7 @@ complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcomma
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from migrate" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from migrate" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from migrate" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from migrate" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from status" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from status" -l color -d 'When to use colours' -r -f -a "auto\t''
@@ -462,7 +524,7 @@ complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcomma
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from status" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from start" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from start" -l color -d 'When to use colours' -r -f -a "auto\t''
@@ -474,7 +536,7 @@ complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcomma
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from start" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from start" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from start" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from stop" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from stop" -l color -d 'When to use colours' -r -f -a "auto\t''
@@ -486,7 +548,7 @@ complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcomma
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from stop" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from stop" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from stop" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from stop" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from url" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from url" -l color -d 'When to use colours' -r -f -a "auto\t''
@@ -498,13 +560,13 @@ complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcomma
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from url" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from url" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from url" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from url" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from url" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from url" -s V -l version -d 'Print version'
-complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Apply pending migrations (run by the schema\'s owner or a superuser)'
-complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'Where the database is, whether it runs, and the migrations applied'
-complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start the embedded database (created and migrated on first use)'
+complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Apply pending migrations (schema owner or superuser)'
+complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'Where the database is, whether it runs, migrations applied'
+complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start the embedded database (created on first use)'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop the embedded database'
-complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "url" -d 'Print the connection URL of the database gsess would use'
+complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "url" -d 'Print the URL of the database gsess would use'
 complete -c gsess -n "__fish_gsess_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gsess -n "__fish_gsess_using_subcommand demo" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
 complete -c gsess -n "__fish_gsess_using_subcommand demo" -l color -d 'When to use colours' -r -f -a "auto\t''
@@ -516,7 +578,7 @@ complete -c gsess -n "__fish_gsess_using_subcommand demo" -l json -d 'Print one 
 complete -c gsess -n "__fish_gsess_using_subcommand demo" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand demo" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand demo" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand demo" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c gsess -n "__fish_gsess_using_subcommand completions" -l database-url -d 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)' -r
 complete -c gsess -n "__fish_gsess_using_subcommand completions" -l color -d 'When to use colours' -r -f -a "auto\t''
@@ -528,38 +590,42 @@ complete -c gsess -n "__fish_gsess_using_subcommand completions" -l json -d 'Pri
 complete -c gsess -n "__fish_gsess_using_subcommand completions" -s y -l yes -d 'Answer yes to confirmations (needed without a terminal)'
 complete -c gsess -n "__fish_gsess_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c gsess -n "__fish_gsess_using_subcommand completions" -s q -l quiet -d 'Only errors on stderr'
-complete -c gsess -n "__fish_gsess_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c gsess -n "__fish_gsess_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsess -n "__fish_gsess_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "list" -d 'Sessions of a day (or range) with roster counts, attendance summary and status'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "show" -d 'A session: header, supervisors, roster with legal next states, billing preview'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "preview" -d 'The billing preview of a session (issues, bands, ratio)'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "explain" -d 'How the preview got its answer: coverage, rule rows, count, supervisors (for support)'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "accept" -d 'Accept an issue knowingly (a documented exception), or withdraw an acceptance'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "mark" -d 'Mark attendance: all named rows change in one transaction or none do'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "take" -d 'Interactive roll call on a terminal: pick a row, pick its next status, see the preview'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "finalize" -d 'Mark every still-SCHEDULED roster and supervisor row ABSENT (one session, or a day in bulk)'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "create" -d 'Create an ad-hoc session'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "roster" -d 'Add late-arriving participants, or remove still-SCHEDULED ones'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "supervisor" -d 'Add a substitute supervisor who was present in the room'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "billing" -d 'The billing pipeline: charges for ended sessions, claims scrubbed by the preview\'s rules'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "claims" -d 'Claims with frequency code, status, amount and validation summary'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "claim" -d 'One claim: its lines, Validation list and chain'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "encounters" -d 'A member\'s charges, active and void'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "audit" -d 'Who changed what, when and why: audit-log entries, oldest first'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "import" -d 'Load a dataset document (all or nothing, idempotent)'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "whoami" -d 'Your login, the scopes you hold and your home facility'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "db" -d 'Schema migrations and the embedded database\'s lifecycle'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "demo" -d 'Start the embedded database, load the demo dataset dated today and show what is there'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview explain accept mark take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help" -f -a "list" -d 'Sessions of a day or range, with attendance and status'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help" -f -a "show" -d 'One session: supervisors, roster, next states, preview'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help" -f -a "preview" -d 'The billing preview of a session: issues, bands, ratio'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help" -f -a "mark" -d 'Mark attendance: all named rows in one transaction, or none'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help" -f -a "take" -d 'Interactive roll call on a terminal'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help" -f -a "finalize" -d 'Mark still-SCHEDULED rows ABSENT (sessions, or a whole day)'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help" -f -a "create" -d 'Create an ad-hoc session'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help" -f -a "roster" -d 'Add late arrivals, or remove still-SCHEDULED participants'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help" -f -a "supervisor" -d 'Add a substitute supervisor who was in the room'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help" -f -a "billing" -d 'Charges for ended sessions, claims for complete ones'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help" -f -a "claims" -d 'Claims with frequency code, status, amount and issues'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help" -f -a "claim" -d 'Show, submit or acknowledge one claim'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help" -f -a "encounters" -d 'A member\'s charges, active and void'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help" -f -a "force-update" -d 'Correct a locked session: see the consequence, then apply it'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help" -f -a "accept" -d 'Accept an issue as a documented exception, or withdraw it'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help" -f -a "explain" -d 'How the preview got its answer (for support)'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help" -f -a "audit" -d 'Who changed what, when and why (the audit log)'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help" -f -a "import" -d 'Load a dataset document: all or nothing, idempotent'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help" -f -a "whoami" -d 'Your login, scopes and home facility'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help" -f -a "db" -d 'The schema\'s migrations and the embedded database'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help" -f -a "demo" -d 'A guided tour on a demo dataset in the embedded database'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and not __fish_seen_subcommand_from list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from roster" -f -a "add" -d 'Add participants (late arrivals) as SCHEDULED'
 complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from roster" -f -a "remove" -d 'Remove participants still SCHEDULED'
 complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from supervisor" -f -a "add" -d 'Add a substitute supervisor to one session (source MANUAL)'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from billing" -f -a "run" -d 'Build charges for ended sessions and claims for complete ones; say what was held back'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from billing" -f -a "watch" -d 'Bill continuously: wake at the next session end or on any attendance change'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from claim" -f -a "show" -d 'Lines, amounts, the Validation list with each issue\'s arithmetic, and the claim\'s chain'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply pending migrations (run by the schema\'s owner or a superuser)'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Where the database is, whether it runs, and the migrations applied'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "start" -d 'Start the embedded database (created and migrated on first use)'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from billing" -f -a "run" -d 'Bill ended sessions once; report what was held back'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from billing" -f -a "watch" -d 'Bill continuously, as sessions end and attendance changes'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from claim" -f -a "show" -d 'A claim\'s lines, Validation list and chain'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from claim" -f -a "submit" -d 'Re-scrub claims, write the 837P and mark them submitted'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from claim" -f -a "edi" -d 'Print the stored 837P a claim was sent in'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from claim" -f -a "ack" -d 'Record the payer\'s claim number for a submitted claim'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply pending migrations (schema owner or superuser)'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Where the database is, whether it runs, migrations applied'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "start" -d 'Start the embedded database (created on first use)'
 complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "stop" -d 'Stop the embedded database'
-complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "url" -d 'Print the connection URL of the database gsess would use'
+complete -c gsess -n "__fish_gsess_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "url" -d 'Print the URL of the database gsess would use'

@@ -38,6 +38,14 @@ fn help_and_version_succeed() {
     gsess_with(&[], &["--help"], None)
         .success()
         .stdout_contains("import");
+    gsess_with(&[], &["--help"], None)
+        .success()
+        .stdout_contains("Exit codes:")
+        .stdout_contains("clinical.attendance.write.force  force-update");
+    gsess_with(&[], &["force-update", "--help"], None)
+        .success()
+        .stdout_contains("Scope: clinical.attendance.write.force")
+        .stdout_contains("gsess force-update 1042 absent M003 --reason");
     gsess_with(&[], &["--version"], None)
         .success()
         .stdout_contains("gsess");
