@@ -5,7 +5,7 @@
 //! needs and examples. Long texts are wrapped by hand (`verbatim_doc_comment`) because clap
 //! here does not rewrap them for the terminal.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -463,6 +463,74 @@ Examples:
   gsess completions fish > ~/.config/fish/completions/gsess.fish
   gsess completions powershell | Out-String | Invoke-Expression    (in $PROFILE)
   eval (gsess completions elvish | slurp)                           (in rc.elv)";
+
+/// The commands `gsess` run with nothing lists, grouped by who uses them. A nested command
+/// named here (`billing run`) is listed with its own one-line help; a whole group (`roster`)
+/// with the group's.
+const OVERVIEW: &[(&str, &[&str])] = &[
+    (
+        "Attendance",
+        &[
+            "list",
+            "show",
+            "preview",
+            "mark",
+            "take",
+            "finalize",
+            "create",
+            "roster",
+            "supervisor",
+        ],
+    ),
+    (
+        "Billing",
+        &[
+            "billing run",
+            "billing watch",
+            "claims",
+            "claim show",
+            "claim submit",
+            "claim edi",
+            "claim ack",
+            "encounters",
+        ],
+    ),
+    (
+        "Corrections and support",
+        &["force-update", "accept", "explain", "audit"],
+    ),
+    ("Admin", &["import", "whoami", "db", "demo", "completions"]),
+];
+
+/// What `gsess` with no arguments prints: the commands by group, each with its one-line
+/// help, and where to go next.
+pub fn overview() -> String {
+    let root = Cli::command();
+    let width = OVERVIEW
+        .iter()
+        .flat_map(|(_, names)| names.iter())
+        .map(|name| name.len())
+        .max()
+        .unwrap_or(0);
+    let mut text = format!(
+        "{}\n\nUsage: gsess [OPTIONS] <COMMAND>\n",
+        root.get_about().map(|a| a.to_string()).unwrap_or_default()
+    );
+    for (group, names) in OVERVIEW {
+        text.push_str(&format!("\n{group}:\n"));
+        for name in *names {
+            let about = name
+                .split(' ')
+                .try_fold(&root, |command, word| command.find_subcommand(word))
+                .and_then(|command| command.get_about())
+                .map(|about| about.to_string())
+                .unwrap_or_default();
+            text.push_str(&format!("  {name:<width$}  {about}\n"));
+        }
+    }
+    text.push_str(&format!("\n{MORE_HELP}\n"));
+    text
+}
 
 /// A calendar date: `today`, `yesterday` (in the user's `TZ`) or `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1153,6 +1221,45 @@ mod tests {
                 assert!(line.chars().count() <= 100, "{name}: line too long: {line}");
             }
         }
+    }
+
+    #[test]
+    fn the_overview_names_every_command_once_and_only_real_ones() {
+        let listed: Vec<&str> = OVERVIEW
+            .iter()
+            .flat_map(|(_, names)| names.iter().copied())
+            .collect();
+        let commands = every_command();
+        for name in &listed {
+            assert!(
+                commands.iter().any(|(full, _)| full == name),
+                "the overview lists `{name}`, which is no command"
+            );
+            assert_eq!(
+                listed.iter().filter(|n| *n == name).count(),
+                1,
+                "{name} twice"
+            );
+        }
+        // Each top-level command is there, whole or by each of its subcommands.
+        for (name, command) in commands.iter().filter(|(full, _)| !full.contains(' ')) {
+            let whole = listed.contains(&name.as_str());
+            let parts: Vec<String> = command
+                .get_subcommands()
+                .filter(|s| s.get_name() != "help")
+                .map(|s| format!("{name} {}", s.get_name()))
+                .collect();
+            let each = !parts.is_empty() && parts.iter().all(|p| listed.contains(&p.as_str()));
+            assert!(
+                whole != each,
+                "`{name}` is missing from the overview, or there twice"
+            );
+        }
+        let text = overview();
+        assert!(
+            text.lines().all(|line| line.chars().count() <= 90),
+            "{text}"
+        );
     }
 
     #[test]
