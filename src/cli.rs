@@ -37,32 +37,36 @@ const MORE_HELP: &str =
     "Run 'gsess <command> --help' for more on a command, or 'gsess demo' to start with a tour.";
 
 const GSESS_HELP: &str = "\
-Scopes (PostgreSQL roles a DBA grants; each includes clinical.group-session.read):
-  clinical.group-session.read      list, show, preview, explain, claims, claim show,
-                                   claim edi, encounters, audit
-  clinical.attendance.write        mark, take, finalize, create, roster, supervisor add,
-                                   accept
-  clinical.attendance.write.force  force-update
-  clinical.billing.run             billing run, billing watch, claim submit, claim ack
-  gsess.admin                      import
-  none                             whoami, db status, db start, db stop, db url, demo,
-                                   completions
+Scopes, the PostgreSQL roles a DBA grants (each includes the first):
+  clinical.group-session.read
+      list, show, preview, explain, claims, claim show, claim edi,
+      encounters, audit
+  clinical.attendance.write
+      mark, take, finalize, create, roster, supervisor add, accept
+  clinical.attendance.write.force
+      force-update
+  clinical.billing.run
+      billing run, billing watch, claim submit, claim ack
+  gsess.admin
+      import
+  none
+      whoami, db status, db start, db stop, db url, demo, completions
 
 Exit codes:
    0  success
    1  unexpected failure
    2  usage: the command line was refused
    3  not found: no such session, member, provider, claim or facility
-   4  illegal transition: the attendance change is not allowed
+   4  illegal transition: that attendance change is not allowed
    5  locked: the session has a claim (only force-update changes it)
    6  forbidden: a scope is missing
    7  confirmation required: no terminal to ask on and no --yes
-   8  blocking issues: --fail-on or --strict found something, a claim was blocked
-   9  unavailable: database unreachable, lock or statement timeout, migrations pending
-  10  invalid input: parses but is invalid (the field or JSON path is named)
+   8  blocking issues: found by --fail-on or --strict; a claim blocked
+   9  unavailable: no database, a timeout, or migrations pending
+  10  invalid input: parses but is invalid (the field is named)
 
 Examples:
-  gsess demo                          a guided tour on the embedded database
+  gsess demo                    # a guided tour, nothing to set up
   gsess list --date today --facility all
   gsess mark 1042 attended M001 M002
 
@@ -297,7 +301,7 @@ const LIST_HELP: &str = "\
 Scope: clinical.group-session.read
 
 Examples:
-  gsess list                                   today, at your home facility
+  gsess list                    # today, at your home facility
   gsess list --date yesterday --facility all --status open
   gsess list --from 2026-11-02 --to 2026-11-06 --group-type DBT --json";
 
@@ -306,15 +310,15 @@ Scope: clinical.group-session.read
 
 Examples:
   gsess show 1042
-  gsess show 1042 --json | jq '.roster[] | select(.status == \"SCHEDULED\") | .mrn'";
+  gsess show 1042 --json | jq -r '.roster[] | .mrn + \" \" + .status'";
 
 const PREVIEW_HELP: &str = "\
 Scope: clinical.group-session.read
 
 Examples:
   gsess preview 1042
-  gsess preview 1042 --watch               keep it on screen while attendance is taken
-  gsess preview 1042 --fail-on blocking    exit 8 while a BLOCKING issue is unaccepted";
+  gsess preview 1042 --watch            # live, as attendance is taken
+  gsess preview 1042 --fail-on blocking # exit 8 on a BLOCKING issue";
 
 const MARK_HELP: &str = "\
 Scope: clinical.attendance.write
@@ -338,14 +342,15 @@ Examples:
   gsess finalize 1042 --dry-run
   gsess finalize 1042 1043
   gsess finalize --date yesterday --facility all --yes
-  gsess finalize --date yesterday --facility all --yes --strict    (cron: exit 8 on a skip)";
+  gsess finalize --date yesterday --facility all --yes --strict";
 
 const CREATE_HELP: &str = "\
 Scope: clinical.attendance.write
 
 Example:
   gsess create --facility NORTH --group-type DBT \\
-      --start '2026-11-27 14:00' --end '2026-11-27 15:30' --member M001 --member M002";
+      --start '2026-11-27 14:00' --end '2026-11-27 15:30' \\
+      --member M001 --member M002";
 
 const ROSTER_HELP: &str = "\
 Scope: clinical.attendance.write
@@ -373,11 +378,12 @@ Scope: clinical.group-session.read
 
 Examples:
   gsess claims --session 1042
-  gsess claims --blocked                   the work list: claims that cannot be submitted
+  gsess claims --blocked        # claims that cannot be submitted
   gsess claims --payer ORMCD --status submitted --json";
 
 const CLAIM_HELP: &str = "\
-Scope: clinical.group-session.read for show and edi; clinical.billing.run for submit and ack
+Scope: clinical.group-session.read for show and edi;
+clinical.billing.run for submit and ack
 
 Examples:
   gsess claim show 311
@@ -396,16 +402,19 @@ const FORCE_UPDATE_HELP: &str = "\
 Scope: clinical.attendance.write.force
 
 Examples:
-  gsess force-update 1042 absent M003 --reason \"payer audit: left before the session\" --dry-run
-  gsess force-update 1042 absent M003 --reason \"payer audit: left before the session\"
-  gsess force-update 1042 attended --supervisor 1245319599 --reason \"on the sign-in sheet\" --yes";
+  gsess force-update 1042 absent M003 --dry-run \\
+      --reason \"payer audit: left before the session\"
+  gsess force-update 1042 absent M003 \\
+      --reason \"payer audit: left before the session\"
+  gsess force-update 1042 attended --supervisor 1245319599 \\
+      --reason \"on the sign-in sheet\" --yes";
 
 const ACCEPT_HELP: &str = "\
 Scope: clinical.attendance.write
 
 Examples:
   gsess accept 1042 SUPERVISION_RATIO_BREACH --payer ORMCD \\
-      --reason \"co-therapist out sick; approved by the clinical director\"
+      --reason \"co-therapist out sick; approved by the director\"
   gsess accept 1042 SUPERVISION_RATIO_BREACH --payer ORMCD --revoke";
 
 const EXPLAIN_HELP: &str = "\
@@ -419,16 +428,16 @@ const AUDIT_HELP: &str = "\
 Scope: clinical.group-session.read
 
 Examples:
-  gsess audit --session 1042                  everything that happened to session 1042
+  gsess audit --session 1042    # all that happened to session 1042
   gsess audit --member M001 --since 2026-11-01
   gsess audit --actor jdoe --since '2026-11-27 08:00' --json
-  gsess audit --claim 311                     a claim built, submitted, acknowledged";
+  gsess audit --claim 311       # built, submitted, acknowledged";
 
 const IMPORT_HELP: &str = "\
 Scope: gsess.admin
 
 Examples:
-  gsess import schedule.json --dry-run     validate it and see what would change
+  gsess import schedule.json --dry-run   # what would change
   gsess import schedule.json
   nightly-export | gsess import -";
 
@@ -440,7 +449,7 @@ Examples:
   gsess whoami --json";
 
 const DB_HELP: &str = "\
-Scope: none for status, start, stop and url; migrate is for the schema's owner or a superuser
+Scope: none; db migrate is for the schema's owner or a superuser
 
 Examples:
   gsess db status
@@ -458,11 +467,11 @@ const COMPLETIONS_HELP: &str = "\
 Scope: none
 
 Examples:
-  gsess completions bash > ~/.local/share/bash-completion/completions/gsess
-  gsess completions zsh > ~/.zfunc/_gsess          (with fpath+=(~/.zfunc) in ~/.zshrc)
+  gsess completions bash > /etc/bash_completion.d/gsess
+  gsess completions zsh > ~/.zfunc/_gsess   # with fpath+=(~/.zfunc)
   gsess completions fish > ~/.config/fish/completions/gsess.fish
-  gsess completions powershell | Out-String | Invoke-Expression    (in $PROFILE)
-  eval (gsess completions elvish | slurp)                           (in rc.elv)";
+  gsess completions powershell | Out-String | Invoke-Expression
+  eval (gsess completions elvish | slurp)   # in rc.elv";
 
 /// The commands `gsess` run with nothing lists, grouped by who uses them. A nested command
 /// named here (`billing run`) is listed with its own one-line help; a whole group (`roster`)
@@ -840,8 +849,8 @@ const BILLING_RUN_HELP: &str = "\
 Scope: clinical.billing.run
 
 Examples:
-  gsess billing run                        bill everything that has ended
-  gsess billing run --strict               (cron: exit 8 when anything was held back)
+  gsess billing run             # bill everything that has ended
+  gsess billing run --strict    # in cron: exit 8 if anything was held
   gsess billing run --dry-run --session 1042
   gsess billing run --as-of '2026-11-27 18:00' --grace 15m";
 
@@ -1213,13 +1222,31 @@ mod tests {
                 }
                 assert!(arg.get_help().is_some(), "{name} {}: no help", arg.get_id());
             }
+            // Prose is refilled by man and fits the 100 columns clap assumes; an indented
+            // line (a table, an example) is kept as it is, so it must fit man's 80 columns less
+            // its indent.
             let long = command
                 .get_long_about()
                 .map(|a| a.to_string())
                 .unwrap_or_default();
             for line in long.lines().chain(more.lines()) {
-                assert!(line.chars().count() <= 100, "{name}: line too long: {line}");
+                let limit = if line.starts_with(' ') { 70 } else { 92 };
+                assert!(
+                    line.chars().count() <= limit,
+                    "{name}: line too long: {line}"
+                );
             }
+        }
+    }
+
+    #[test]
+    fn the_top_level_help_fits_man_pages_too() {
+        let root = Cli::command();
+        let long = root.get_long_about().map(|a| a.to_string()).unwrap();
+        let more = root.get_after_long_help().map(|a| a.to_string()).unwrap();
+        for line in long.lines().chain(more.lines()) {
+            let limit = if line.starts_with(' ') { 70 } else { 92 };
+            assert!(line.chars().count() <= limit, "line too long: {line}");
         }
     }
 

@@ -74,11 +74,11 @@ fn help_and_version_succeed() {
     gsess_with(&[], &["--help"], None)
         .success()
         .stdout_contains("Exit codes:")
-        .stdout_contains("clinical.attendance.write.force  force-update");
+        .stdout_contains("clinical.attendance.write.force\n      force-update");
     gsess_with(&[], &["force-update", "--help"], None)
         .success()
         .stdout_contains("Scope: clinical.attendance.write.force")
-        .stdout_contains("gsess force-update 1042 absent M003 --reason");
+        .stdout_contains("gsess force-update 1042 absent M003 --dry-run");
     gsess_with(&[], &["--version"], None)
         .success()
         .stdout_contains("gsess");
