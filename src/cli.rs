@@ -9,6 +9,14 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// Group session attendance and billing administration over PostgreSQL
+///
+/// Attendance is taken live and the billing preview (group size bands, supervision ratio)
+/// is shown as it is taken; the claims built later are scrubbed by the same rules.
+///
+/// The database is --database-url, else $DATABASE_URL, else an embedded PostgreSQL
+/// cluster under $GSESS_HOME that gsess creates, starts and migrates itself. What you may
+/// do is decided by the scopes your database login holds, listed below.
 #[derive(Debug, Parser)]
 #[command(
     name = "gsess",
@@ -18,14 +26,6 @@ use std::time::Duration;
     after_help = MORE_HELP,
     after_long_help = GSESS_HELP
 )]
-/// Group session attendance and billing administration over PostgreSQL
-///
-/// Attendance is taken live and the billing preview (group size bands, supervision ratio)
-/// is shown as it is taken; the claims built later are scrubbed by the same rules.
-///
-/// The database is --database-url, else $DATABASE_URL, else an embedded PostgreSQL
-/// cluster under $GSESS_HOME that gsess creates, starts and migrates itself. What you may
-/// do is decided by the scopes your database login holds, listed below.
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalOpts,
