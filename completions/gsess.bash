@@ -317,7 +317,7 @@ _gsess() {
 
     case "${cmd}" in
         gsess)
-            opts="-y -v -q -h -V --database-url --json --yes --color --verbose --quiet --lock-timeout --statement-timeout --help --version list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help"
+            opts="-y -v -q -h -V --database-url --json --yes --color --verbose --quiet --lock-timeout --statement-timeout --help --version list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1445,7 +1445,7 @@ _gsess() {
             return 0
             ;;
         gsess__subcmd__help)
-            opts="list show preview explain accept mark force-update take finalize create roster supervisor billing claims claim encounters audit import whoami db demo completions help"
+            opts="list show preview mark take finalize create roster supervisor billing claims claim encounters force-update accept explain audit import whoami db demo completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -29,31 +29,31 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand list 'Sessions of a day (or range) with roster counts, attendance summary and status'
-            cand show 'A session: header, supervisors, roster with legal next states, billing preview'
-            cand preview 'The billing preview of a session (issues, bands, ratio)'
-            cand explain 'How the preview got its answer: coverage, rule rows, count, supervisors (for support)'
-            cand accept 'Accept an issue knowingly (a documented exception), or withdraw an acceptance'
-            cand mark 'Mark attendance: all named rows change in one transaction or none do'
-            cand force-update 'The forced correction of a locked session: shows the consequence, confirms, applies it all'
-            cand take 'Interactive roll call on a terminal: pick a row, pick its next status, see the preview'
-            cand finalize 'Mark every still-SCHEDULED roster and supervisor row ABSENT (one session, or a day in bulk)'
+            cand list 'Sessions of a day or range, with attendance and status'
+            cand show 'One session: supervisors, roster, next states, preview'
+            cand preview 'The billing preview of a session: issues, bands, ratio'
+            cand mark 'Mark attendance: all named rows in one transaction, or none'
+            cand take 'Interactive roll call on a terminal'
+            cand finalize 'Mark still-SCHEDULED rows ABSENT (sessions, or a whole day)'
             cand create 'Create an ad-hoc session'
-            cand roster 'Add late-arriving participants, or remove still-SCHEDULED ones'
-            cand supervisor 'Add a substitute supervisor who was present in the room'
-            cand billing 'The billing pipeline: charges for ended sessions, claims scrubbed by the preview''s rules'
-            cand claims 'Claims with frequency code, status, amount and validation summary'
-            cand claim 'One claim: its lines, Validation list and chain'
+            cand roster 'Add late arrivals, or remove still-SCHEDULED participants'
+            cand supervisor 'Add a substitute supervisor who was in the room'
+            cand billing 'Charges for ended sessions, claims for complete ones'
+            cand claims 'Claims with frequency code, status, amount and issues'
+            cand claim 'Show, submit or acknowledge one claim'
             cand encounters 'A member''s charges, active and void'
-            cand audit 'Who changed what, when and why: audit-log entries, oldest first'
-            cand import 'Load a dataset document (all or nothing, idempotent)'
-            cand whoami 'Your login, the scopes you hold and your home facility'
-            cand db 'Schema migrations and the embedded database''s lifecycle'
-            cand demo 'Start the embedded database, load the demo dataset dated today and show what is there'
+            cand force-update 'Correct a locked session: see the consequence, then apply it'
+            cand accept 'Accept an issue as a documented exception, or withdraw it'
+            cand explain 'How the preview got its answer (for support)'
+            cand audit 'Who changed what, when and why (the audit log)'
+            cand import 'Load a dataset document: all or nothing, idempotent'
+            cand whoami 'Your login, scopes and home facility'
+            cand db 'The schema''s migrations and the embedded database'
+            cand demo 'A guided tour on a demo dataset in the embedded database'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -76,8 +76,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -93,8 +93,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -112,46 +112,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'gsess;explain'= {
-            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
-            cand --color 'When to use colours'
-            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
-            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
-            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
-            cand -y 'Answer yes to confirmations (needed without a terminal)'
-            cand --yes 'Answer yes to confirmations (needed without a terminal)'
-            cand -v 'More detail on stderr (repeat for more)'
-            cand --verbose 'More detail on stderr (repeat for more)'
-            cand -q 'Only errors on stderr'
-            cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'gsess;accept'= {
-            cand --payer 'The payer, for a payer-scoped issue'
-            cand --member 'The member (MRN), for a member-scoped issue'
-            cand --reason 'Why the exception is acceptable (recorded and audited)'
-            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
-            cand --color 'When to use colours'
-            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
-            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
-            cand --revoke 'Withdraw the acceptance instead'
-            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
-            cand -y 'Answer yes to confirmations (needed without a terminal)'
-            cand --yes 'Answer yes to confirmations (needed without a terminal)'
-            cand -v 'More detail on stderr (repeat for more)'
-            cand --verbose 'More detail on stderr (repeat for more)'
-            cand -q 'Only errors on stderr'
-            cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -169,28 +131,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'gsess;force-update'= {
-            cand --supervisor 'Supervisors by NPI (repeatable)'
-            cand --reason 'Why (required; kept in the audit log with the correction)'
-            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
-            cand --color 'When to use colours'
-            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
-            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
-            cand --dry-run 'Print the consequence and change nothing'
-            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
-            cand -y 'Answer yes to confirmations (needed without a terminal)'
-            cand --yes 'Answer yes to confirmations (needed without a terminal)'
-            cand -v 'More detail on stderr (repeat for more)'
-            cand --verbose 'More detail on stderr (repeat for more)'
-            cand -q 'Only errors on stderr'
-            cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -206,8 +148,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -228,8 +170,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -250,8 +192,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -267,8 +209,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
             cand add 'Add participants (late arrivals) as SCHEDULED'
@@ -287,8 +229,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -304,8 +246,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -332,8 +274,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
             cand add 'Add a substitute supervisor to one session (source MANUAL)'
@@ -351,8 +293,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -376,12 +318,12 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand run 'Build charges for ended sessions and claims for complete ones; say what was held back'
-            cand watch 'Bill continuously: wake at the next session end or on any attendance change'
+            cand run 'Bill ended sessions once; report what was held back'
+            cand watch 'Bill continuously, as sessions end and attendance changes'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'gsess;billing;run'= {
@@ -402,8 +344,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -421,14 +363,14 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'gsess;billing;help'= {
-            cand run 'Build charges for ended sessions and claims for complete ones; say what was held back'
-            cand watch 'Bill continuously: wake at the next session end or on any attendance change'
+            cand run 'Bill ended sessions once; report what was held back'
+            cand watch 'Bill continuously, as sessions end and attendance changes'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'gsess;billing;help;run'= {
@@ -455,8 +397,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -472,14 +414,14 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand show 'Lines, amounts, the Validation list with each issue''s arithmetic, and the claim''s chain'
-            cand submit 'Re-scrub, render and store the 837P (one interchange per facility and payer), mark sent'
+            cand show 'A claim''s lines, Validation list and chain'
+            cand submit 'Re-scrub claims, write the 837P and mark them submitted'
             cand edi 'Print the stored 837P a claim was sent in'
-            cand ack 'Record the payer''s claim control number (for a later replacement or void)'
+            cand ack 'Record the payer''s claim number for a submitted claim'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'gsess;claim;show'= {
@@ -494,8 +436,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -514,8 +456,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -531,8 +473,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -549,16 +491,16 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'gsess;claim;help'= {
-            cand show 'Lines, amounts, the Validation list with each issue''s arithmetic, and the claim''s chain'
-            cand submit 'Re-scrub, render and store the 837P (one interchange per facility and payer), mark sent'
+            cand show 'A claim''s lines, Validation list and chain'
+            cand submit 'Re-scrub claims, write the 837P and mark them submitted'
             cand edi 'Print the stored 837P a claim was sent in'
-            cand ack 'Record the payer''s claim control number (for a later replacement or void)'
+            cand ack 'Record the payer''s claim number for a submitted claim'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'gsess;claim;help;show'= {
@@ -585,8 +527,66 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gsess;force-update'= {
+            cand --supervisor 'Supervisors by NPI (repeatable)'
+            cand --reason 'Why (required; kept in the audit log with the correction)'
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --dry-run 'Print the consequence and change nothing'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gsess;accept'= {
+            cand --payer 'The payer, for a payer-scoped issue'
+            cand --member 'The member (MRN), for a member-scoped issue'
+            cand --reason 'Why the exception is acceptable (recorded and audited)'
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --revoke 'Withdraw the acceptance instead'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gsess;explain'= {
+            cand --database-url 'PostgreSQL URL (else $DATABASE_URL, else the embedded database)'
+            cand --color 'When to use colours'
+            cand --lock-timeout 'How long to wait for a row or table lock (e.g. 10s)'
+            cand --statement-timeout 'How long one statement may run (e.g. 5m)'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Answer yes to confirmations (needed without a terminal)'
+            cand --yes 'Answer yes to confirmations (needed without a terminal)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -626,8 +626,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -643,8 +643,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -660,15 +660,15 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand migrate 'Apply pending migrations (run by the schema''s owner or a superuser)'
-            cand status 'Where the database is, whether it runs, and the migrations applied'
-            cand start 'Start the embedded database (created and migrated on first use)'
+            cand migrate 'Apply pending migrations (schema owner or superuser)'
+            cand status 'Where the database is, whether it runs, migrations applied'
+            cand start 'Start the embedded database (created on first use)'
             cand stop 'Stop the embedded database'
-            cand url 'Print the connection URL of the database gsess would use'
+            cand url 'Print the URL of the database gsess would use'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'gsess;db;migrate'= {
@@ -683,8 +683,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -700,8 +700,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -717,8 +717,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -734,8 +734,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -751,17 +751,17 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'gsess;db;help'= {
-            cand migrate 'Apply pending migrations (run by the schema''s owner or a superuser)'
-            cand status 'Where the database is, whether it runs, and the migrations applied'
-            cand start 'Start the embedded database (created and migrated on first use)'
+            cand migrate 'Apply pending migrations (schema owner or superuser)'
+            cand status 'Where the database is, whether it runs, migrations applied'
+            cand start 'Start the embedded database (created on first use)'
             cand stop 'Stop the embedded database'
-            cand url 'Print the connection URL of the database gsess would use'
+            cand url 'Print the URL of the database gsess would use'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'gsess;db;help;migrate'= {
@@ -788,8 +788,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -805,33 +805,33 @@ set edit:completion:arg-completer[gsess] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -q 'Only errors on stderr'
             cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'gsess;help'= {
-            cand list 'Sessions of a day (or range) with roster counts, attendance summary and status'
-            cand show 'A session: header, supervisors, roster with legal next states, billing preview'
-            cand preview 'The billing preview of a session (issues, bands, ratio)'
-            cand explain 'How the preview got its answer: coverage, rule rows, count, supervisors (for support)'
-            cand accept 'Accept an issue knowingly (a documented exception), or withdraw an acceptance'
-            cand mark 'Mark attendance: all named rows change in one transaction or none do'
-            cand force-update 'The forced correction of a locked session: shows the consequence, confirms, applies it all'
-            cand take 'Interactive roll call on a terminal: pick a row, pick its next status, see the preview'
-            cand finalize 'Mark every still-SCHEDULED roster and supervisor row ABSENT (one session, or a day in bulk)'
+            cand list 'Sessions of a day or range, with attendance and status'
+            cand show 'One session: supervisors, roster, next states, preview'
+            cand preview 'The billing preview of a session: issues, bands, ratio'
+            cand mark 'Mark attendance: all named rows in one transaction, or none'
+            cand take 'Interactive roll call on a terminal'
+            cand finalize 'Mark still-SCHEDULED rows ABSENT (sessions, or a whole day)'
             cand create 'Create an ad-hoc session'
-            cand roster 'Add late-arriving participants, or remove still-SCHEDULED ones'
-            cand supervisor 'Add a substitute supervisor who was present in the room'
-            cand billing 'The billing pipeline: charges for ended sessions, claims scrubbed by the preview''s rules'
-            cand claims 'Claims with frequency code, status, amount and validation summary'
-            cand claim 'One claim: its lines, Validation list and chain'
+            cand roster 'Add late arrivals, or remove still-SCHEDULED participants'
+            cand supervisor 'Add a substitute supervisor who was in the room'
+            cand billing 'Charges for ended sessions, claims for complete ones'
+            cand claims 'Claims with frequency code, status, amount and issues'
+            cand claim 'Show, submit or acknowledge one claim'
             cand encounters 'A member''s charges, active and void'
-            cand audit 'Who changed what, when and why: audit-log entries, oldest first'
-            cand import 'Load a dataset document (all or nothing, idempotent)'
-            cand whoami 'Your login, the scopes you hold and your home facility'
-            cand db 'Schema migrations and the embedded database''s lifecycle'
-            cand demo 'Start the embedded database, load the demo dataset dated today and show what is there'
+            cand force-update 'Correct a locked session: see the consequence, then apply it'
+            cand accept 'Accept an issue as a documented exception, or withdraw it'
+            cand explain 'How the preview got its answer (for support)'
+            cand audit 'Who changed what, when and why (the audit log)'
+            cand import 'Load a dataset document: all or nothing, idempotent'
+            cand whoami 'Your login, scopes and home facility'
+            cand db 'The schema''s migrations and the embedded database'
+            cand demo 'A guided tour on a demo dataset in the embedded database'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -841,13 +841,7 @@ set edit:completion:arg-completer[gsess] = {|@words|
         }
         &'gsess;help;preview'= {
         }
-        &'gsess;help;explain'= {
-        }
-        &'gsess;help;accept'= {
-        }
         &'gsess;help;mark'= {
-        }
-        &'gsess;help;force-update'= {
         }
         &'gsess;help;take'= {
         }
@@ -869,8 +863,8 @@ set edit:completion:arg-completer[gsess] = {|@words|
         &'gsess;help;supervisor;add'= {
         }
         &'gsess;help;billing'= {
-            cand run 'Build charges for ended sessions and claims for complete ones; say what was held back'
-            cand watch 'Bill continuously: wake at the next session end or on any attendance change'
+            cand run 'Bill ended sessions once; report what was held back'
+            cand watch 'Bill continuously, as sessions end and attendance changes'
         }
         &'gsess;help;billing;run'= {
         }
@@ -879,10 +873,10 @@ set edit:completion:arg-completer[gsess] = {|@words|
         &'gsess;help;claims'= {
         }
         &'gsess;help;claim'= {
-            cand show 'Lines, amounts, the Validation list with each issue''s arithmetic, and the claim''s chain'
-            cand submit 'Re-scrub, render and store the 837P (one interchange per facility and payer), mark sent'
+            cand show 'A claim''s lines, Validation list and chain'
+            cand submit 'Re-scrub claims, write the 837P and mark them submitted'
             cand edi 'Print the stored 837P a claim was sent in'
-            cand ack 'Record the payer''s claim control number (for a later replacement or void)'
+            cand ack 'Record the payer''s claim number for a submitted claim'
         }
         &'gsess;help;claim;show'= {
         }
@@ -894,6 +888,12 @@ set edit:completion:arg-completer[gsess] = {|@words|
         }
         &'gsess;help;encounters'= {
         }
+        &'gsess;help;force-update'= {
+        }
+        &'gsess;help;accept'= {
+        }
+        &'gsess;help;explain'= {
+        }
         &'gsess;help;audit'= {
         }
         &'gsess;help;import'= {
@@ -901,11 +901,11 @@ set edit:completion:arg-completer[gsess] = {|@words|
         &'gsess;help;whoami'= {
         }
         &'gsess;help;db'= {
-            cand migrate 'Apply pending migrations (run by the schema''s owner or a superuser)'
-            cand status 'Where the database is, whether it runs, and the migrations applied'
-            cand start 'Start the embedded database (created and migrated on first use)'
+            cand migrate 'Apply pending migrations (schema owner or superuser)'
+            cand status 'Where the database is, whether it runs, migrations applied'
+            cand start 'Start the embedded database (created on first use)'
             cand stop 'Stop the embedded database'
-            cand url 'Print the connection URL of the database gsess would use'
+            cand url 'Print the URL of the database gsess would use'
         }
         &'gsess;help;db;migrate'= {
         }

@@ -1,5 +1,6 @@
 //! The `gsess` binary: parse, run, and map the one error type to the exit code.
 
+use clap::error::ErrorKind;
 use clap::Parser;
 use gsess::cli::Cli;
 use std::process::ExitCode;
@@ -15,7 +16,12 @@ fn main() -> ExitCode {
                 let _ = err.print();
                 return ExitCode::SUCCESS;
             }
-            if !wants_json {
+            if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+                && std::env::args_os().len() == 1
+            {
+                // Plain `gsess`: the commands by group rather than the whole reference.
+                eprint!("{}", gsess::cli::overview());
+            } else if !wants_json {
                 let _ = err.print();
             } else {
                 let json = gsess::error::Error::new(

@@ -34,10 +34,51 @@ fn an_argument_that_is_not_utf8_is_a_usage_error_not_a_panic() {
 }
 
 #[test]
+fn gsess_alone_shows_the_commands_by_group_on_stderr_and_exits_2() {
+    let run = gsess_with(&[], &[], None);
+    run.code(2);
+    assert!(run.stdout.is_empty(), "{run:?}");
+    let headings = [
+        "Attendance:",
+        "Billing:",
+        "Corrections and support:",
+        "Admin:",
+    ];
+    let mut at = 0;
+    for heading in headings {
+        let found = run.stderr[at..].find(heading);
+        assert!(
+            found.is_some(),
+            "{heading} missing or out of order: {run:?}"
+        );
+        at += found.unwrap();
+    }
+    for command in [
+        "  mark ",
+        "  billing run ",
+        "  claim submit ",
+        "  force-update ",
+        "  db ",
+    ] {
+        run.stderr_contains(command);
+    }
+    run.stderr_contains("gsess <command> --help")
+        .stderr_contains("gsess demo");
+}
+
+#[test]
 fn help_and_version_succeed() {
     gsess_with(&[], &["--help"], None)
         .success()
         .stdout_contains("import");
+    gsess_with(&[], &["--help"], None)
+        .success()
+        .stdout_contains("Exit codes:")
+        .stdout_contains("clinical.attendance.write.force\n      force-update");
+    gsess_with(&[], &["force-update", "--help"], None)
+        .success()
+        .stdout_contains("Scope: clinical.attendance.write.force")
+        .stdout_contains("gsess force-update 1042 absent M003 --dry-run");
     gsess_with(&[], &["--version"], None)
         .success()
         .stdout_contains("gsess");

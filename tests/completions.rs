@@ -6,10 +6,11 @@ mod common;
 use common::gsess_with;
 use std::path::Path;
 
-const SHELLS: [(&str, &str); 4] = [
+const SHELLS: [(&str, &str); 5] = [
     ("bash", "gsess.bash"),
     ("zsh", "_gsess"),
     ("fish", "gsess.fish"),
+    ("powershell", "_gsess.ps1"),
     ("elvish", "gsess.elv"),
 ];
 
