@@ -130,12 +130,18 @@ BEGIN
         END IF;
     END IF;
 
+    -- Units as the rules count them: one a session, or for a timed band the scheduled
+    -- minutes by the CPT midpoint rule.
     SELECT w.session_id, w.participant_id INTO bad
       FROM charges_wanted(p_sessions) w
       LEFT JOIN size_band b ON b.id = w.band_id AND b.payer_id = w.payer_id
+      LEFT JOIN group_session g ON g.facility_id = w.facility_id AND g.id = w.session_id
      WHERE w.member_id IS NULL OR w.payer_id IS NULL OR b.id IS NULL
         OR b.procedure_code <> w.procedure_code OR b.modifiers <> w.modifiers OR b.rate <> w.rate
         OR w.units < 1 OR w.amount <> w.rate * w.units
+        OR w.units <> CASE WHEN b.unit_minutes IS NULL THEN 1
+                           ELSE floor((floor(extract(epoch FROM g.ends_at - g.starts_at) / 60)
+                                       + floor(b.unit_minutes / 2)) / b.unit_minutes) END
      LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION USING ERRCODE = '22023',
@@ -301,6 +307,24 @@ AS $$
 DECLARE
     sent bigint;
 BEGIN
+    -- The billing role stores any unsent claim's list; the force role only those of a session
+    -- it corrected in this very transaction (its forced audit entry, which only the force
+    -- function writes, says so).
+    IF NOT pg_has_role(session_user, 'clinical.billing.run', 'USAGE') THEN
+        SELECT c.id INTO sent
+          FROM jsonb_to_recordset(p_scrubbed) AS t(claim_id bigint)
+          JOIN claim c ON c.id = t.claim_id
+         WHERE NOT EXISTS (SELECT 1 FROM audit_log a
+                            WHERE a.session_id = c.session_id AND a.facility_id = c.facility_id
+                              AND a.action = 'attendance.force' AND a.xact = pg_current_xact_id())
+         LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = '42501',
+                MESSAGE = format('claim %s: a Validation list is stored by the billing run, or by a '
+                                 'forced correction of its session in the same transaction', sent);
+        END IF;
+    END IF;
+
     SELECT c.id INTO sent
       FROM jsonb_to_recordset(p_scrubbed) AS t(claim_id bigint)
       JOIN claim c ON c.id = t.claim_id
@@ -341,8 +365,12 @@ $$;
 --   sent, charge changed:    a replacement 7 with the active charge.
 -- An unsubmitted claim is rebuilt in place into what is wanted (keeping its id), or withdrawn
 -- when nothing is. A void that was sent ends its chain: a later charge starts a new original.
+-- `p_resend`: what every claim of the session carries changed (its supervising provider), so
+-- a sent claim is replaced even when its charge stands. A member whose payer changed since the
+-- claim was sent is refused: that needs a void to one payer and a claim to the other.
 -- Called only by force_correction() (same owner, no grants).
-CREATE FUNCTION rebuild_claim_chain(p_facility_id bigint, p_session_id bigint, p_member_id bigint)
+CREATE FUNCTION rebuild_claim_chain(p_facility_id bigint, p_session_id bigint, p_member_id bigint,
+                                    p_resend boolean)
     RETURNS jsonb
     LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp
 AS $$
@@ -357,6 +385,12 @@ DECLARE
     target    bigint;
     action    text;
 BEGIN
+    -- The member's claims first, so a submission in flight finishes (or waits) before they
+    -- are read: a claim sent meanwhile is never rebuilt as if it were not.
+    PERFORM 1 FROM claim c
+      WHERE c.facility_id = p_facility_id AND c.session_id = p_session_id
+        AND c.member_id = p_member_id
+      ORDER BY c.id FOR UPDATE;
     SELECT * INTO sent FROM claim c
      WHERE c.facility_id = p_facility_id AND c.session_id = p_session_id
        AND c.member_id = p_member_id AND c.submitted_at IS NOT NULL
@@ -378,9 +412,16 @@ BEGIN
         charges := ARRAY(SELECT l.charge_id FROM claim_line l
                           WHERE l.facility_id = p_facility_id AND l.claim_id = sent.id
                           ORDER BY l.line_number);
+        IF wanted.id IS NOT NULL AND wanted.payer_id <> sent.payer_id THEN
+            RAISE EXCEPTION USING ERRCODE = '22023',
+                MESSAGE = format('member %s: the payer changed since claim %s was sent; a correction '
+                                 'to another payer needs a void to the first and a new claim to the '
+                                 'second, which force-update does not do: void it by correcting the '
+                                 'coverage back, or ask the payer', p_member_id, sent.id);
+        END IF;
         IF wanted.id IS NULL THEN
             kind := '8';
-        ELSIF charges = ARRAY[wanted.id] THEN
+        ELSIF charges = ARRAY[wanted.id] AND NOT p_resend THEN
             kind := NULL;
         ELSE
             kind := '7';
@@ -392,8 +433,14 @@ BEGIN
         IF draft.id IS NULL THEN
             RETURN NULL;
         END IF;
-        DELETE FROM claim c WHERE c.facility_id = p_facility_id AND c.id = draft.id;
-        UPDATE claim c SET is_live = true WHERE c.facility_id = p_facility_id AND c.id = sent.id;
+        DELETE FROM claim c WHERE c.facility_id = p_facility_id AND c.id = draft.id
+           AND c.status = 'BUILT';
+        -- The member's newest claim left (the one sent, or a sent void) is live again.
+        UPDATE claim c SET is_live = true
+         WHERE c.facility_id = p_facility_id
+           AND c.id = (SELECT max(k.id) FROM claim k
+                        WHERE k.facility_id = p_facility_id AND k.session_id = p_session_id
+                          AND k.member_id = p_member_id);
         RETURN jsonb_build_object('id', draft.id, 'member_id', p_member_id,
                                   'frequency_code', draft.frequency_code, 'action', 'withdrawn');
     END IF;
@@ -422,7 +469,7 @@ BEGIN
                amount = (SELECT coalesce(sum(ch.amount), 0) FROM charge ch
                           WHERE ch.facility_id = p_facility_id AND ch.id = ANY (charges)),
                built_at = now()
-         WHERE c.facility_id = p_facility_id AND c.id = draft.id;
+         WHERE c.facility_id = p_facility_id AND c.id = draft.id AND c.status = 'BUILT';
         DELETE FROM claim_line l WHERE l.facility_id = p_facility_id AND l.claim_id = draft.id;
         target := draft.id;
         action := CASE WHEN draft.frequency_code = kind THEN 'rebuilt'
@@ -480,6 +527,10 @@ BEGIN
     IF p_reason IS NULL OR btrim(p_reason) = '' THEN
         RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = 'a forced correction needs a reason';
     END IF;
+    IF coalesce(cardinality(p_participant_ids), 0) + coalesce(cardinality(p_supervisor_ids), 0) = 0 THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = 'a forced correction changes at least one roster or supervisor row';
+    END IF;
     SELECT g.facility_id, g.attendance_version INTO facility, version
       FROM group_session g WHERE g.id = p_session_id FOR UPDATE;
     IF facility IS NULL THEN
@@ -530,7 +581,8 @@ BEGIN
             UNION
             SELECT c.member_id FROM claim c
              WHERE c.facility_id = facility AND c.session_id = p_session_id) m
-     CROSS JOIN LATERAL rebuild_claim_chain(facility, p_session_id, m.member_id) r
+     CROSS JOIN LATERAL rebuild_claim_chain(facility, p_session_id, m.member_id,
+                                            coalesce(cardinality(p_supervisor_ids), 0) > 0) r
      WHERE r IS NOT NULL;
 
     SELECT jsonb_set(jsonb_set(before, '{roster}',
@@ -552,9 +604,9 @@ RESET ROLE;
 
 DROP FUNCTION force_attendance(bigint, text, bigint[], bigint[], text);
 ALTER FUNCTION force_correction(bigint, bigint, text, bigint[], bigint[], jsonb, text) OWNER TO gsess_force;
-ALTER FUNCTION rebuild_claim_chain(bigint, bigint, bigint) OWNER TO gsess_force;
+ALTER FUNCTION rebuild_claim_chain(bigint, bigint, bigint, boolean) OWNER TO gsess_force;
 REVOKE EXECUTE ON FUNCTION force_correction(bigint, bigint, text, bigint[], bigint[], jsonb, text),
-                           rebuild_claim_chain(bigint, bigint, bigint),
+                           rebuild_claim_chain(bigint, bigint, bigint, boolean),
                            store_claim_issues(jsonb)
     FROM PUBLIC;
 
@@ -576,3 +628,75 @@ REVOKE INSERT, DELETE ON claim_issue FROM "clinical.billing.run";
 GRANT EXECUTE ON FUNCTION store_claim_issues(jsonb)
    TO "clinical.billing.run", "clinical.attendance.write.force";
 GRANT USAGE ON SEQUENCE group_control_number_seq TO "clinical.billing.run";
+
+-- The transaction of a forced correction's entry, so what only that correction may do next
+-- (store its claims' Validation lists) can tell it apart. No default: adding the column does not
+-- rewrite the log.
+ALTER TABLE audit_log ADD COLUMN xact xid8;
+CREATE OR REPLACE FUNCTION audit_forced_correction(p_facility_id bigint, p_session_id bigint,
+                                                   p_before jsonb, p_after jsonb, p_reason text)
+    RETURNS bigint
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
+AS $$
+    INSERT INTO audit_log (action, facility_id, session_id, before, after, reason, forced, xact)
+    VALUES ('attendance.force', p_facility_id, p_session_id, p_before, p_after, p_reason, true,
+            pg_current_xact_id())
+    RETURNING id
+$$;
+
+-- What was sent is never edited: a submitted claim keeps its amount, lines, frequency, payer,
+-- coverage and numbers (a correction replaces or voids it); it moves only on, to REPLACED or
+-- VOIDED, never back. Enforced here, so a hand-written statement meets it too.
+SET LOCAL ROLE gsess_owner;
+CREATE FUNCTION sent_claim_guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
+AS $$
+DECLARE
+    sent bigint;
+BEGIN
+    IF TG_TABLE_NAME = 'claim' THEN
+        IF OLD.status = 'BUILT' THEN
+            RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+        END IF;
+        IF TG_OP = 'DELETE'
+           OR NEW.status = 'BUILT' OR (OLD.status <> 'SUBMITTED' AND NEW.status <> OLD.status)
+           OR NEW.amount <> OLD.amount OR NEW.frequency_code <> OLD.frequency_code
+           OR NEW.payer_id <> OLD.payer_id OR NEW.coverage_id <> OLD.coverage_id
+           OR NEW.member_id <> OLD.member_id OR NEW.session_id <> OLD.session_id
+           OR NEW.claim_control_number <> OLD.claim_control_number
+           OR NEW.replaces_claim_id IS DISTINCT FROM OLD.replaces_claim_id
+           OR NEW.original_claim_id IS DISTINCT FROM OLD.original_claim_id
+           OR NEW.submitted_at IS DISTINCT FROM OLD.submitted_at
+           OR NEW.edi_document_id IS DISTINCT FROM OLD.edi_document_id THEN
+            RAISE EXCEPTION USING ERRCODE = 'GS423',
+                MESSAGE = format('claim %s was submitted: what was sent is never edited (a correction '
+                                 'replaces or voids it)', OLD.id);
+        END IF;
+        RETURN NEW;
+    END IF;
+    -- Lines, per statement: none of a submitted claim is added, changed or removed.
+    IF TG_OP = 'INSERT' THEN
+        SELECT c.id INTO sent FROM new_rows n
+          JOIN claim c ON c.facility_id = n.facility_id AND c.id = n.claim_id
+         WHERE c.status <> 'BUILT' LIMIT 1;
+    ELSE
+        SELECT c.id INTO sent FROM old_rows o
+          JOIN claim c ON c.facility_id = o.facility_id AND c.id = o.claim_id
+         WHERE c.status <> 'BUILT' LIMIT 1;
+    END IF;
+    IF sent IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'GS423',
+            MESSAGE = format('claim %s was submitted: its lines are never edited', sent);
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER claim_sent_guard BEFORE UPDATE OR DELETE ON claim
+    FOR EACH ROW EXECUTE FUNCTION sent_claim_guard();
+CREATE TRIGGER claim_line_inserted_guard AFTER INSERT ON claim_line
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sent_claim_guard();
+CREATE TRIGGER claim_line_updated_guard AFTER UPDATE ON claim_line
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION sent_claim_guard();
+CREATE TRIGGER claim_line_deleted_guard AFTER DELETE ON claim_line
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION sent_claim_guard();
+RESET ROLE;

@@ -276,7 +276,9 @@ pub struct ClaimFacts {
     pub payer: String,
     /// The coverage the claim is for.
     pub coverage: Coverage,
-    /// For a replacement or a void: the payer's number of the claim it corrects, if recorded.
+    /// For a replacement or a void: the claim it corrects, and the payer's number of that
+    /// claim, if recorded.
+    pub replaces_claim_id: Option<i64>,
     pub replaced_payer_claim_number: Option<String>,
     pub lines: Vec<ClaimLine>,
 }

@@ -206,7 +206,7 @@ fn bill_submit_ack_correct_resubmit_and_audit() {
             ("7", "SUBMITTED")
         );
         assert_eq!(chain[1].3, "45.00");
-        assert!(edi.contains(&format!("REF*F8*ICN{}", chain[0].0)), "{edi}");
+        assert!(edi.contains(&format!("REF*F8*ICN{}~", chain[0].0)), "{edi}");
     }
     let m005 = &after["M005"];
     assert_eq!(m005[0].2, "VOIDED");
@@ -245,6 +245,26 @@ fn bill_submit_ack_correct_resubmit_and_audit() {
     let edi = sent["interchanges"][0]["edi"].as_str().unwrap();
     assert_eq!(edi.matches(":B:7*").count(), 4, "{edi}");
     assert_eq!(edi.matches(":B:1*").count(), 1, "{edi}");
+    // Each replacement of a replacement quotes the payer's number of the claim it replaces.
+    for mrn in ["M001", "M002", "M003", "M004"] {
+        assert!(
+            edi.contains(&format!("REF*F8*ICN{}~", after[mrn][1].0)),
+            "{edi}"
+        );
+    }
+    // A number a sent correction quoted stays what it was.
+    db.gsess_as(
+        &biller,
+        &[
+            "claim",
+            "ack",
+            &after["M001"][1].0.to_string(),
+            "--payer-claim-number",
+            "OTHER1",
+        ],
+    )
+    .code(10)
+    .stderr_contains("already sent");
 
     // The audit log tells the story, the corrections marked forced with their reasons.
     let audit = db

@@ -448,3 +448,71 @@ fn a_void_is_judged_on_its_own_data_not_on_the_room_it_leaves() {
         }
     }
 }
+
+#[test]
+fn what_was_sent_is_never_edited_and_a_supervisor_correction_replaces_every_sent_claim() {
+    let db = TestDb::new();
+    let id = locked_session(&db);
+    let sid = id.to_string();
+    let biller = db.login("biller", &[READ, "clinical.billing.run"]);
+    let forcer = db.login("forcer", &[READ, FORCE]);
+    db.gsess_as(&biller, &["claim", "submit", "--session", &sid])
+        .success();
+    let sent: i64 = db.scalar(&format!(
+        "SELECT min(id) FROM claim WHERE session_id = {id} AND status = 'SUBMITTED'"
+    ));
+
+    // By hand, even with the billing scope, a sent claim keeps what it said.
+    for edit in [
+        format!("UPDATE claim SET amount = 999 WHERE id = {sent}"),
+        format!("UPDATE claim SET status = 'BUILT', submitted_at = NULL, edi_document_id = NULL WHERE id = {sent}"),
+        format!("DELETE FROM claim_line WHERE claim_id = {sent}"),
+    ] {
+        let refused = db.sql_as(&biller, &edit).expect_err(&edit);
+        assert!(
+            ["GS423", "42501"].contains(&refused.sqlstate.as_str()),
+            "{edit}: {refused:?}"
+        );
+    }
+    // A force-only login cannot rewrite a Validation list outside a correction.
+    let refused = db
+        .sql_as(
+            &forcer,
+            &format!("SELECT store_claim_issues('[{{\"claim_id\": {sent}, \"issues\": []}}]')"),
+        )
+        .expect_err("store_claim_issues by the force role alone");
+    assert_eq!(refused.sqlstate, "42501", "{refused:?}");
+
+    // Dana was not in the room after all: every sent claim named her as supervising provider,
+    // so each is replaced, though no charge changed; the consequence says what now blocks.
+    let done = db
+        .gsess_as(
+            &forcer,
+            &[
+                "force-update",
+                &sid,
+                "absent",
+                "--supervisor",
+                DANA,
+                "--reason",
+                "rota",
+                "--yes",
+                "--json",
+            ],
+        )
+        .success()
+        .json();
+    assert_eq!(done["charges_voided"], json!([]));
+    let claims = done["claims"].as_array().unwrap();
+    assert_eq!(claims.len(), 5, "{done:#}");
+    for claim in claims {
+        assert_eq!(claim["action"], "replacement", "{claim:#}");
+        let codes: Vec<&str> = claim["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["code"].as_str().unwrap())
+            .collect();
+        assert!(codes.contains(&"SUPERVISION_RATIO_BREACH"), "{claim:#}");
+    }
+}

@@ -1016,7 +1016,7 @@ fn no_function_in_public_is_executable_by_public() {
         "SELECT forced_in_this_transaction(1, 1)",
         "SELECT session_is_locked(1, 1)",
         "SELECT force_correction(1, 1, 'ABSENT', '{}', '{}', '[]', 'x')",
-        "SELECT rebuild_claim_chain(1, 1, 1)",
+        "SELECT rebuild_claim_chain(1, 1, 1, false)",
         "SELECT store_claim_issues('[]')",
     ] {
         refused(db.sql_as(&nobody, call), PERMISSION_DENIED, call);

@@ -29,9 +29,10 @@ pub fn scrub(session: &ClaimedSession, claim: &ClaimFacts) -> Vec<Issue> {
             .as_deref()
             .is_none_or(|n| n.trim().is_empty())
     {
+        // The number to record is the corrected claim's, not this one's.
         issues.push(Issue::payer_claim_number_missing(
             &claim.mrn,
-            claim.claim_id,
+            claim.replaces_claim_id.unwrap_or(claim.claim_id),
         ));
     }
     issues.extend(

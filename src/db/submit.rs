@@ -154,6 +154,23 @@ pub async fn record_payer_claim_number(
     .await?)
 }
 
+/// A claim's payer claim number once a sent correction quotes it in `REF*F8` (it can then no
+/// longer change), else `None`.
+pub async fn quoted_payer_claim_number(
+    conn: &mut PgConnection,
+    claim_id: i64,
+) -> DbResult<Option<(String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT c.payer_claim_number, k.id FROM claim c
+           JOIN claim k ON k.facility_id = c.facility_id AND k.replaces_claim_id = c.id
+          WHERE c.id = $1 AND c.payer_claim_number IS NOT NULL AND k.status <> 'BUILT'
+          ORDER BY k.id LIMIT 1",
+    )
+    .bind(claim_id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
 /// The unsubmitted corrections (7, 8) of a claim: they carry its payer claim number.
 pub async fn corrections_of(conn: &mut PgConnection, claim_id: i64) -> DbResult<Vec<i64>> {
     Ok(sqlx::query_scalar(

@@ -99,6 +99,9 @@ pub struct Correction {
     pub charges_voided: Vec<Encounter>,
     pub charges_built: Vec<Encounter>,
     pub claims: Vec<ClaimOutcome>,
+    /// The session's other unsent claims, scrubbed again on the corrected attendance (a
+    /// supervisor marked absent can block them), with their Validation lists.
+    pub rescrubbed: Vec<(i64, Vec<crate::rules::Issue>)>,
     /// The forced audit entry (once applied).
     pub audit_id: Option<i64>,
 }
@@ -148,6 +151,18 @@ impl Correction {
                 }
             }
             lines.push(line);
+        }
+        for (id, issues) in &self.rescrubbed {
+            let codes: Vec<String> = issues
+                .iter()
+                .map(|i| {
+                    format!(
+                        "{} {:?} {:?} accepted={}",
+                        i.code, i.payer, i.mrn, i.accepted
+                    )
+                })
+                .collect();
+            lines.push(format!("rescrubbed {id} [{}]", codes.join(", ")));
         }
         lines
     }
@@ -265,6 +280,11 @@ async fn correct(tx: &mut PgConnection, request: &ForceRequest) -> Result<Correc
         .filter(|c| c.action != "withdrawn")
         .map(|c| c.id)
         .collect();
+    let rescrubbed: Vec<(i64, Vec<crate::rules::Issue>)> = scrubbed
+        .iter()
+        .filter(|(id, _)| !forced.claims.iter().any(|c| c.id == *id))
+        .cloned()
+        .collect();
     let mut records = db::claims::claims_by_id(tx, &kept).await?;
     let mut claims = Vec::with_capacity(forced.claims.len());
     for touched in &forced.claims {
@@ -294,6 +314,7 @@ async fn correct(tx: &mut PgConnection, request: &ForceRequest) -> Result<Correc
         charges_voided,
         charges_built,
         claims,
+        rescrubbed,
         audit_id: Some(forced.audit_id),
     })
 }

@@ -269,6 +269,18 @@ pub async fn acknowledge(
     check_element(number, x12::PAYER_CLAIM_NUMBER, "payer claim number")
         .map_err(|e| Error::invalid("--payer-claim-number", e))?;
     db::transaction(conn, Retry::CONFLICTS, async |tx| {
+        if let Some((quoted, by)) = sql::quoted_payer_claim_number(tx, claim_id).await? {
+            if quoted != number {
+                return Err(Error::new(
+                    ExitKind::InvalidInput,
+                    format!(
+                        "claim {claim_id}'s payer claim number {quoted} was already sent in \
+                         claim {by}'s REF*F8, so it stays: nothing changed"
+                    ),
+                )
+                .with("claim_id", claim_id));
+            }
+        }
         if sql::record_payer_claim_number(tx, claim_id, number)
             .await?
             .is_none()

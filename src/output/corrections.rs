@@ -23,7 +23,16 @@ pub struct CorrectionView {
     pub charges_built: Vec<Option<i64>>,
     pub charges: ChargesView,
     pub claims: Vec<ClaimOutcomeView>,
+    /// The session's other unsent claims, scrubbed again on the corrected attendance.
+    pub rescrubbed: Vec<RescrubbedView>,
     pub audit_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RescrubbedView {
+    pub claim_id: i64,
+    pub issues: Vec<Issue>,
+    pub blocking_count: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -82,6 +91,15 @@ impl CorrectionView {
                 .iter()
                 .map(|c| ClaimOutcomeView::of(c, kept))
                 .collect(),
+            rescrubbed: correction
+                .rescrubbed
+                .iter()
+                .map(|(id, issues)| RescrubbedView {
+                    claim_id: *id,
+                    blocking_count: issues.iter().filter(|i| i.is_blocking()).count(),
+                    issues: issues.clone(),
+                })
+                .collect(),
             audit_id: correction.audit_id,
         }
     }
@@ -139,6 +157,15 @@ impl CorrectionView {
         }
         if self.claims.is_empty() {
             lines.push("  claims      unchanged".to_owned());
+        }
+        for claim in self.rescrubbed.iter().filter(|c| c.blocking_count > 0) {
+            for issue in claim.issues.iter().filter(|i| i.is_blocking()) {
+                lines.push(format!(
+                    "  re-scrub    claim {} (not yet submitted) BLOCKING {}",
+                    claim.claim_id,
+                    issue_note(issue)
+                ));
+            }
         }
         if let Some(id) = self.audit_id {
             lines.push(format!("  audit entry {id}"));

@@ -89,6 +89,7 @@ WITH claims AS MATERIALIZED (
                'payer', y.code,
                'coverage', json_build_object('id', v.id, 'payer', y.code,
                                              'subscriber_id', v.subscriber_id),
+               'replaces_claim_id', c.replaces_claim_id,
                'replaced_payer_claim_number', r.payer_claim_number,
                'lines', coalesce(l.rows, '[]'::json)) ORDER BY c.id) AS rows
       FROM claims c
