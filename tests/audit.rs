@@ -314,7 +314,7 @@ fn since_takes_rfc_3339_or_a_wall_clock_time_in_the_users_zone() {
     assert_eq!(next_day.stdout, "[]\n");
 
     day.audit_in_zone("America/Chicago", &["--since", "yesterday-ish"])
-        .code(10)
+        .code(2)
         .stderr_contains("--since: \"yesterday-ish\" is not a time")
         .stderr_contains("in your time zone (America/Chicago)");
     // A wall-clock time that happens twice is refused, not guessed.

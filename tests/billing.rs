@@ -666,3 +666,19 @@ fn billing_watch_bills_a_session_as_it_ends_and_stops_cleanly_on_sigterm() {
         run.stdout
     );
 }
+
+#[test]
+fn an_as_of_that_does_not_parse_is_a_usage_error_and_one_that_never_happens_is_invalid() {
+    let db = TestDb::new();
+    db.gsess(&["billing", "run", "--as-of", "soon"])
+        .code(2)
+        .stderr_contains("--as-of");
+    // 02:30 on the spring-forward night never happens in Los Angeles.
+    common::gsess_with(
+        &[("TZ", "America/Los_Angeles"), ("DATABASE_URL", &db.url())],
+        &["billing", "run", "--as-of", "2026-03-08 02:30", "--dry-run"],
+        None,
+    )
+    .code(10)
+    .stderr_contains("--as-of");
+}

@@ -4,7 +4,7 @@
 use crate::app::App;
 use crate::cli::AuditArgs;
 use crate::db::{Gate, Scope};
-use crate::error::{Error, Result};
+use crate::error::{Error, ExitKind, Result};
 use crate::ops::audit::{self, AuditRequest};
 use crate::output::audit::{AuditEntryView, AuditStream};
 use crate::time::{local_to_instant, parse_time, user_zone, TimeError};
@@ -49,10 +49,11 @@ fn since(text: &str) -> Result<DateTime<Utc>> {
     match at {
         Ok(at) => Ok(at.with_timezone(&Utc)),
         // The shared message speaks of a facility's zone; this one is the user's.
-        Err(TimeError::Unparseable { .. }) => Err(Error::invalid(
-            "--since",
+        // A time that does not parse is a usage error (exit 2), as an unreadable date is.
+        Err(TimeError::Unparseable { .. }) => Err(Error::new(
+            ExitKind::Usage,
             format!(
-                "{text:?} is not a time: use RFC 3339 with an offset \
+                "--since: {text:?} is not a time: use RFC 3339 with an offset \
                  (2026-11-27T14:00:00-08:00), or YYYY-MM-DD [HH:MM] in your time zone ({zone})"
             ),
         )),

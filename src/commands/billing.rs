@@ -14,7 +14,7 @@ use crate::ops::billing::{self, RunRequest};
 use crate::ops::Silent;
 use crate::output::billing::RunView;
 use crate::output::progress::Bar;
-use crate::time::{parse_time, user_zone};
+use crate::time::{parse_time, user_zone, TimeError};
 use chrono::{DateTime, Utc};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -32,7 +32,13 @@ async fn run_once(app: &mut App, args: &BillingRunArgs) -> Result<()> {
     let as_of = match &args.as_of {
         None => Utc::now(),
         Some(text) => parse_time(text, user_zone())
-            .map_err(|e| Error::invalid("--as-of", e))?
+            .map_err(|e| match e {
+                // A time that does not parse is a usage error (exit 2), as an unreadable date is.
+                TimeError::Unparseable { .. } => {
+                    Error::new(ExitKind::Usage, format!("--as-of: {e}"))
+                }
+                _ => Error::invalid("--as-of", e),
+            })?
             .with_timezone(&Utc),
     };
     let request = RunRequest {
