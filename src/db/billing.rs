@@ -208,9 +208,12 @@ pub async fn settle(conn: &mut PgConnection, sessions: &[(i64, i64)]) -> DbResul
     }
     let (facilities, ids): (Vec<i64>, Vec<i64>) = sessions.iter().copied().unzip();
     sqlx::query(
+        // `IS NOT TRUE`, not `NOT`: the partial index of unsettled sessions must not drive this
+        // join (its row estimate is small, and a nested loop over it read every unsettled
+        // session once per session settled); each row is found by its key instead.
         "UPDATE group_session s SET billing_settled = true
            FROM unnest($1::bigint[], $2::bigint[]) AS t(facility_id, id)
-          WHERE s.facility_id = t.facility_id AND s.id = t.id AND NOT s.billing_settled",
+          WHERE s.facility_id = t.facility_id AND s.id = t.id AND s.billing_settled IS NOT TRUE",
     )
     .bind(&facilities)
     .bind(&ids)
