@@ -592,7 +592,13 @@ BEGIN
              || jsonb_build_object('charges_voided', to_jsonb(synced.voided),
                                    'charges_built', to_jsonb(synced.built), 'claims', claims)
       INTO after;
-    audit_id := audit_forced_correction(facility, p_session_id, before, after, p_reason);
+    -- A correction of one participant is that member's entry too (`audit --member`).
+    audit_id := audit_forced_correction(
+        facility, p_session_id,
+        CASE WHEN cardinality(p_participant_ids) = 1 THEN
+            (SELECT p.member_id FROM session_participant p
+              WHERE p.facility_id = facility AND p.id = p_participant_ids[1]) END,
+        before, after, p_reason);
 
     -- The token lives only as long as the function: nothing after it in the transaction is forced.
     DELETE FROM force_token t WHERE t.xact = pg_current_xact_id() AND t.session_id = p_session_id;
@@ -630,19 +636,26 @@ GRANT EXECUTE ON FUNCTION store_claim_issues(jsonb)
 GRANT USAGE ON SEQUENCE group_control_number_seq TO "clinical.billing.run";
 
 -- The transaction of a forced correction's entry, so what only that correction may do next
--- (store its claims' Validation lists) can tell it apart. No default: adding the column does not
--- rewrite the log.
+-- (store its claims' Validation lists) can tell it apart; and the member, when the correction
+-- is one participant's. No default: adding the column does not rewrite the log.
 ALTER TABLE audit_log ADD COLUMN xact xid8;
-CREATE OR REPLACE FUNCTION audit_forced_correction(p_facility_id bigint, p_session_id bigint,
-                                                   p_before jsonb, p_after jsonb, p_reason text)
+DROP FUNCTION audit_forced_correction(bigint, bigint, jsonb, jsonb, text);
+SET LOCAL ROLE gsess_owner;
+CREATE FUNCTION audit_forced_correction(p_facility_id bigint, p_session_id bigint,
+                                        p_member_id bigint, p_before jsonb, p_after jsonb,
+                                        p_reason text)
     RETURNS bigint
     LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
 AS $$
-    INSERT INTO audit_log (action, facility_id, session_id, before, after, reason, forced, xact)
-    VALUES ('attendance.force', p_facility_id, p_session_id, p_before, p_after, p_reason, true,
-            pg_current_xact_id())
+    INSERT INTO audit_log (action, facility_id, session_id, member_id, before, after, reason,
+                           forced, xact)
+    VALUES ('attendance.force', p_facility_id, p_session_id, p_member_id, p_before, p_after,
+            p_reason, true, pg_current_xact_id())
     RETURNING id
 $$;
+RESET ROLE;
+REVOKE EXECUTE ON FUNCTION audit_forced_correction(bigint, bigint, bigint, jsonb, jsonb, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION audit_forced_correction(bigint, bigint, bigint, jsonb, jsonb, text) TO gsess_force;
 
 -- What was sent is never edited: a submitted claim keeps its amount, lines, frequency, payer,
 -- coverage and numbers (a correction replaces or voids it); it moves only on, to REPLACED or

@@ -243,6 +243,18 @@ fn a_confirmed_correction_rebuilds_unsubmitted_claims_in_place_with_one_forced_a
         );
     }
     assert_eq!(db.scalar::<i64>("SELECT count(*) FROM force_token"), 0);
+    // The correction of one participant is found under that member too.
+    let mine = db
+        .gsess_as(&forcer, &["audit", "--member", "M005", "--json"])
+        .success()
+        .json();
+    assert!(
+        mine.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "attendance.force" && e["forced"] == true),
+        "{mine:#}"
+    );
 }
 
 #[test]
@@ -262,8 +274,9 @@ fn a_correction_killed_before_it_commits_leaves_the_old_state() {
     // The correction is done inside its open transaction, under the session's lock...
     assert_eq!(
         db.scalar::<i64>(
-            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-              WHERE a.application_name = 'gsess' AND l.locktype = 'transactionid'"
+            "SELECT count(*) FROM pg_stat_activity
+              WHERE application_name = 'gsess' AND state = 'idle in transaction'
+                AND backend_xid IS NOT NULL"
         ),
         1,
         "the paused correction holds its transaction open"

@@ -798,7 +798,7 @@ fn the_force_path_cannot_be_forged() {
         s.facility, s.session
     );
     let forged_audit = format!(
-        "SELECT audit_forced_correction({}, {}, '{{}}', '{{}}', 'forged')",
+        "SELECT audit_forced_correction({}, {}, NULL, '{{}}', '{{}}', 'forged')",
         s.facility, s.session
     );
 
@@ -1012,7 +1012,7 @@ fn no_function_in_public_is_executable_by_public() {
     for call in [
         "SELECT sync_session_supervisors(ARRAY[1]::bigint[])",
         "SELECT audit_import('{}')",
-        "SELECT audit_forced_correction(1, 1, '{}', '{}', 'x')",
+        "SELECT audit_forced_correction(1, 1, NULL, '{}', '{}', 'x')",
         "SELECT forced_in_this_transaction(1, 1)",
         "SELECT session_is_locked(1, 1)",
         "SELECT force_correction(1, 1, 'ABSENT', '{}', '{}', '[]', 'x')",
