@@ -303,3 +303,111 @@ fn bill_submit_ack_correct_resubmit_and_audit() {
         );
     }
 }
+
+#[test]
+fn one_interchange_per_payer_written_to_files_in_production_and_only_with_the_billing_scope() {
+    if !pyx12::available() {
+        return; // said loudly; in CI a missing validator fails instead
+    }
+    let db = TestDb::new();
+    seed(
+        &db,
+        json!([session(
+            "MIX",
+            "DBT",
+            -120,
+            -60,
+            &["M001", "M002", "M007", "M008"]
+        )]),
+    );
+    let id = id_of(&db, "MIX");
+    let sid = id.to_string();
+    db.gsess(&["mark", &sid, "attended", "--all-scheduled"])
+        .success();
+    db.gsess(&["mark", &sid, "attended", "--supervisor", DANA])
+        .success();
+    db.gsess(&["billing", "run"]).success();
+    let reader = db.login("reader", &[READ]);
+    let writer = db.login("writer", &[READ, WRITE]);
+    let biller = db.login("biller", &[READ, BILLING]);
+    let first_claim: i64 = db.scalar(&format!(
+        "SELECT min(id) FROM claim WHERE session_id = {id}"
+    ));
+
+    // Without the billing scope: gsess names it, and PostgreSQL refuses the same by hand.
+    for login in [&reader, &writer] {
+        db.gsess_as(login, &["claim", "submit", "--session", &sid])
+            .code(6)
+            .stderr_contains("clinical.billing.run");
+        db.gsess_as(
+            login,
+            &[
+                "claim",
+                "ack",
+                &first_claim.to_string(),
+                "--payer-claim-number",
+                "X1",
+            ],
+        )
+        .code(6);
+        let refused = db
+            .sql_as(
+                login,
+                &format!("UPDATE claim SET status = 'SUBMITTED' WHERE id = {first_claim}"),
+            )
+            .expect_err("a claim marked sent by hand without the scope");
+        assert_eq!(refused.sqlstate, "42501", "{refused:?}");
+    }
+    assert_eq!(
+        db.scalar::<i64>(&format!(
+            "SELECT count(*) FROM claim WHERE session_id = {id} AND status <> 'BUILT'"
+        )),
+        0
+    );
+
+    // Two payers, two interchanges, one file each, production.
+    let dir = std::env::temp_dir().join(format!("gsess-837-{}-{}", std::process::id(), db.name));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sent = db
+        .gsess_as(
+            &biller,
+            &[
+                "claim",
+                "submit",
+                "--session",
+                &sid,
+                "--out",
+                dir.to_str().unwrap(),
+                "--production",
+                "--json",
+            ],
+        )
+        .success()
+        .json();
+    let interchanges = sent["interchanges"].as_array().unwrap();
+    let payers: Vec<&str> = interchanges
+        .iter()
+        .map(|i| i["payer"].as_str().unwrap())
+        .collect();
+    assert_eq!(payers, ["ORMCD", "WAHP"], "{sent:#}");
+    let icns: Vec<i64> = interchanges
+        .iter()
+        .map(|i| i["interchange_control_number"].as_i64().unwrap())
+        .collect();
+    assert_ne!(icns[0], icns[1], "control numbers are never reused");
+    for interchange in interchanges {
+        let edi = interchange["edi"].as_str().unwrap();
+        let file = interchange["file"].as_str().unwrap();
+        assert_eq!(std::fs::read_to_string(file).unwrap(), edi, "{file}");
+        let isa = edi.lines().next().unwrap();
+        assert!(isa.ends_with("*P*:~"), "ISA15 is P: {isa}");
+        if let Err(verdict) = pyx12::validate(edi) {
+            panic!("pyx12 refused:\n{verdict}\n{edi}");
+        }
+    }
+    assert!(interchanges[1]["edi"]
+        .as_str()
+        .unwrap()
+        .contains("SV1*HC:90853*30*UN*1***1"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
