@@ -307,9 +307,10 @@ AS $$
 DECLARE
     sent bigint;
 BEGIN
-    -- The billing role stores any unsent claim's list; the force role only those of a session
-    -- it corrected in this very transaction (its forced audit entry, which only the force
-    -- function writes, says so).
+    -- The billing role stores any unsent claim's list; anyone else only those of a session
+    -- whose facts they changed in this very transaction: a forced correction (its audit
+    -- entry, which only the force function writes, says so) or an acceptance recorded or
+    -- withdrawn (the acceptance row this transaction wrote).
     IF NOT pg_has_role(session_user, 'clinical.billing.run', 'USAGE') THEN
         SELECT c.id INTO sent
           FROM jsonb_to_recordset(p_scrubbed) AS t(claim_id bigint)
@@ -317,6 +318,10 @@ BEGIN
          WHERE NOT EXISTS (SELECT 1 FROM audit_log a
                             WHERE a.session_id = c.session_id AND a.facility_id = c.facility_id
                               AND a.action = 'attendance.force' AND a.xact = pg_current_xact_id())
+           AND NOT (pg_has_role(session_user, 'clinical.attendance.write', 'USAGE')
+                    AND EXISTS (SELECT 1 FROM accepted_exception e
+                                 WHERE e.facility_id = c.facility_id AND e.session_id = c.session_id
+                                   AND e.xmin = pg_current_xact_id()::xid))
          LIMIT 1;
         IF FOUND THEN
             RAISE EXCEPTION USING ERRCODE = '42501',
@@ -629,10 +634,10 @@ GRANT EXECUTE ON FUNCTION force_correction(bigint, bigint, text, bigint[], bigin
    TO "clinical.attendance.write.force";
 
 -- Validation lists are stored only through store_claim_issues(), by the billing run, a
--- submission and a correction.
+-- submission, a correction and an acceptance.
 REVOKE INSERT, DELETE ON claim_issue FROM "clinical.billing.run";
 GRANT EXECUTE ON FUNCTION store_claim_issues(jsonb)
-   TO "clinical.billing.run", "clinical.attendance.write.force";
+   TO "clinical.billing.run", "clinical.attendance.write.force", "clinical.attendance.write";
 GRANT USAGE ON SEQUENCE group_control_number_seq TO "clinical.billing.run";
 
 -- The transaction of a forced correction's entry, so what only that correction may do next

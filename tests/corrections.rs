@@ -529,3 +529,64 @@ fn what_was_sent_is_never_edited_and_a_supervisor_correction_replaces_every_sent
         assert!(codes.contains(&"SUPERVISION_RATIO_BREACH"), "{claim:#}");
     }
 }
+
+#[test]
+fn an_acceptance_on_a_claimed_session_reaches_its_unsent_claims_at_once() {
+    let db = TestDb::new();
+    seed(
+        &db,
+        json!([session(
+            "GRP",
+            "DBT",
+            -120,
+            -60,
+            &["M001", "M002", "M003", "M004", "M005"]
+        )]),
+    );
+    let id = id_of(&db, "GRP");
+    let sid = id.to_string();
+    // Everyone attended, the supervisor was never marked present: a ratio breach on every claim.
+    db.gsess(&["mark", &sid, "attended", "--all-scheduled"])
+        .success();
+    bill(&db, &[]);
+    let writer = db.login("writer", &[READ, WRITE]);
+    let blocked = |db: &TestDb| {
+        db.gsess(&["claims", "--blocked", "--json"])
+            .success()
+            .json()
+    };
+    assert_eq!(blocked(&db).as_array().unwrap().len(), 5);
+
+    let accept = [
+        "accept",
+        &sid,
+        "SUPERVISION_RATIO_BREACH",
+        "--payer",
+        "ORMCD",
+    ];
+    let mut with_reason = accept.to_vec();
+    with_reason.extend(["--reason", "a second supervisor signed in late"]);
+    db.gsess_as(&writer, &with_reason).success();
+    assert_eq!(blocked(&db), json!([]), "the acceptance reached the claims");
+
+    let mut revoke = accept.to_vec();
+    revoke.push("--revoke");
+    db.gsess_as(&writer, &revoke).success();
+    assert_eq!(
+        blocked(&db).as_array().unwrap().len(),
+        5,
+        "and so did its withdrawal"
+    );
+
+    // A writer cannot store a Validation list of a session it did not just change.
+    let claim: i64 = db.scalar(&format!(
+        "SELECT min(id) FROM claim WHERE session_id = {id}"
+    ));
+    let refused = db
+        .sql_as(
+            &writer,
+            &format!("SELECT store_claim_issues('[{{\"claim_id\": {claim}, \"issues\": []}}]')"),
+        )
+        .expect_err("a writer rewrites a Validation list");
+    assert_eq!(refused.sqlstate, "42501", "{refused:?}");
+}

@@ -45,7 +45,9 @@ pub async fn accept(
     db::transaction(conn, Retry::CONFLICTS, async |tx| {
         // The audit trigger records it.
         db::set_audit_reason(tx, reason).await?;
-        record_acceptance(tx, &record, &subject, reason).await
+        let acceptance = record_acceptance(tx, &record, &subject, reason).await?;
+        rescrub_unsent_claims(tx, &record).await?;
+        Ok(acceptance)
     })
     .await
 }
@@ -62,9 +64,27 @@ pub async fn revoke(
         if let Some(reason) = reason {
             db::set_audit_reason(tx, reason).await?;
         }
-        revoke_in(tx, &record, &subject).await
+        let revoked = revoke_in(tx, &record, &subject).await?;
+        rescrub_unsent_claims(tx, &record).await?;
+        Ok(revoked)
     })
     .await
+}
+
+/// A claimed session's claims not yet sent carry the acceptance (or its withdrawal) at once,
+/// so `claims --blocked` and `claim show` agree with the preview.
+async fn rescrub_unsent_claims(tx: &mut PgConnection, record: &SessionRecord) -> Result<()> {
+    if !record.locked {
+        return Ok(());
+    }
+    let unsent = db::corrections::unsubmitted_claims(tx, record.id).await?;
+    let scrubbed: Vec<_> = db::billing::claim_facts(tx, &unsent)
+        .await?
+        .iter()
+        .flat_map(crate::billing::scrubber::scrub_session)
+        .collect();
+    db::billing::store_issues(tx, &scrubbed).await?;
+    Ok(())
 }
 
 /// The code (exit 10 unless it can be accepted), the session (exit 3), the subject its scope
