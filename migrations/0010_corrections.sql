@@ -13,7 +13,8 @@
 -- functions that keep a claim chain's statuses straight.
 SET LOCAL ROLE gsess_owner;
 
--- As in 0009, asking whether anything was forced once per statement rather than per row.
+-- As in 0009, asking whether anything was forced once per statement rather than per row, and
+-- reading a mark's changes straight from the transition tables.
 CREATE OR REPLACE FUNCTION attendance_statement_done() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
 AS $$
@@ -25,14 +26,34 @@ DECLARE
     -- forced_in_this_transaction() is a query a row: ask it only if anything was forced.
     forcing  boolean := EXISTS (SELECT 1 FROM force_token t WHERE t.xact = pg_current_xact_id());
 BEGIN
-    IF TG_OP = 'INSERT' THEN
+    IF TG_OP = 'UPDATE' THEN
+        -- Marks, the bulk path (a finalize batch is thousands of rows): audit and version bump
+        -- straight from the transition tables, in one statement.
+        WITH c AS MATERIALIZED (
+            SELECT n.facility_id, n.session_id, (to_jsonb(n)->>'member_id')::bigint AS member_id,
+                   to_jsonb(o) AS before, to_jsonb(n) AS after
+              FROM new_rows n JOIN old_rows o ON o.facility_id = n.facility_id AND o.id = n.id
+             WHERE n.status IS DISTINCT FROM o.status
+        ), logged AS (
+            -- A forced correction writes one summary entry itself instead of one per row.
+            INSERT INTO audit_log (action, facility_id, session_id, member_id, before, after, reason)
+            SELECT action, c.facility_id, c.session_id, c.member_id, c.before, c.after,
+                   nullif(current_setting('gsess.reason', true), '')
+              FROM c WHERE NOT (forcing AND forced_in_this_transaction(c.facility_id, c.session_id))
+        ), bumped AS (
+            UPDATE group_session g SET attendance_version = g.attendance_version + 1,
+                                       billing_settled = false
+              FROM (SELECT DISTINCT facility_id, session_id FROM c) t
+             WHERE g.facility_id = t.facility_id AND g.id = t.session_id
+            RETURNING g.id
+        )
+        SELECT array_agg(id ORDER BY id) INTO sessions FROM bumped;
+        PERFORM pg_notify('gsess_attendance', s::text) FROM unnest(sessions) s;
+        RETURN NULL;
+    ELSIF TG_OP = 'INSERT' THEN
         SELECT jsonb_agg(jsonb_build_object('after', to_jsonb(n))) INTO changes FROM new_rows n;
-    ELSIF TG_OP = 'DELETE' THEN
-        SELECT jsonb_agg(jsonb_build_object('before', to_jsonb(o))) INTO changes FROM old_rows o;
     ELSE
-        SELECT jsonb_agg(jsonb_build_object('before', to_jsonb(o), 'after', to_jsonb(n))) INTO changes
-          FROM new_rows n JOIN old_rows o ON o.facility_id = n.facility_id AND o.id = n.id
-         WHERE n.status IS DISTINCT FROM o.status;
+        SELECT jsonb_agg(jsonb_build_object('before', to_jsonb(o))) INTO changes FROM old_rows o;
     END IF;
     IF changes IS NULL THEN
         RETURN NULL;
