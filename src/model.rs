@@ -2,6 +2,7 @@
 //! into the facts `rules` judges, `output` renders them. No SQL and no formatting here.
 
 use crate::billing::edi;
+use crate::rules::codes::code_enum;
 use crate::rules::coverage::Policy;
 use crate::rules::issues::Acceptance;
 use crate::rules::{
@@ -306,6 +307,32 @@ pub struct ClaimedSession {
     #[serde(default)]
     pub acceptances: Vec<Acceptance>,
     pub claims: Vec<ClaimFacts>,
+}
+
+code_enum! {
+    /// What a forced correction does to one member's claims (as the database function names it).
+    pub enum ClaimAction ("claim action") {
+        /// A new original (1): the member was not billed before.
+        Original = "original",
+        /// A replacement (7) of the submitted claim: what it carries changed.
+        Replacement = "replacement",
+        /// A void (8) of the submitted claim: the member is no longer billable.
+        Void = "void",
+        /// The unsubmitted claim, rebuilt in place (it keeps its id).
+        Rebuilt = "rebuilt",
+        /// The unsubmitted claim, withdrawn: nothing is left to send.
+        Withdrawn = "withdrawn",
+    }
+}
+
+impl ClaimAction {
+    /// A claim the correction created (its id exists only once the correction commits).
+    pub fn is_new(self) -> bool {
+        matches!(
+            self,
+            ClaimAction::Original | ClaimAction::Replacement | ClaimAction::Void
+        )
+    }
 }
 
 /// One claim of a chain (original → replacements → void), oldest first.

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::billing::{id_of, seed, session, DANA};
+use common::billing::{id_of, issue_codes, seed, session, DANA};
 use common::{pyx12, TestDb};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -179,12 +179,7 @@ fn bill_submit_ack_correct_resubmit_and_audit() {
     }
     assert_eq!(actions["M005"], ("void".into(), "8".into()));
     for claim in corrected["claims"].as_array().unwrap() {
-        let codes: Vec<&str> = claim["issues"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["code"].as_str().unwrap())
-            .collect();
+        let codes = issue_codes(claim);
         assert_eq!(codes, ["PAYER_CLAIM_NUMBER_MISSING"], "{claim:#}");
     }
     db.gsess_as(&biller, &["claim", "submit", "--session", &sid])

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::billing::{bill, id_of, seed, session, DANA};
+use common::billing::{bill, id_of, issue_codes, seed, session, DANA};
 use common::TestDb;
 use serde_json::{json, Value};
 
@@ -446,12 +446,7 @@ fn a_void_is_judged_on_its_own_data_not_on_the_room_it_leaves() {
         .success()
         .json();
     for claim in done["claims"].as_array().unwrap() {
-        let codes: Vec<&str> = claim["issues"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["code"].as_str().unwrap())
-            .collect();
+        let codes = issue_codes(claim);
         if claim["mrn"] == "M005" {
             assert_eq!(claim["action"], "void");
             assert_eq!(codes, ["PAYER_CLAIM_NUMBER_MISSING"], "{claim:#}");
@@ -520,12 +515,7 @@ fn what_was_sent_is_never_edited_and_a_supervisor_correction_replaces_every_sent
     assert_eq!(claims.len(), 5, "{done:#}");
     for claim in claims {
         assert_eq!(claim["action"], "replacement", "{claim:#}");
-        let codes: Vec<&str> = claim["issues"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["code"].as_str().unwrap())
-            .collect();
+        let codes = issue_codes(claim);
         assert!(codes.contains(&"SUPERVISION_RATIO_BREACH"), "{claim:#}");
     }
 }

@@ -4,6 +4,7 @@
 
 use super::billing::PricedCharge;
 use super::{DbError, DbResult};
+use crate::model::ClaimAction;
 use crate::rules::AttendanceStatus;
 use serde::Deserialize;
 use sqlx::PgConnection;
@@ -29,8 +30,7 @@ pub struct ClaimTouched {
     pub id: i64,
     pub member_id: i64,
     pub frequency_code: String,
-    /// `original`, `replacement`, `void`, `rebuilt` (in place) or `withdrawn` (deleted unsent).
-    pub action: String,
+    pub action: ClaimAction,
 }
 
 /// What the correction did.

@@ -78,12 +78,7 @@ async fn rescrub_unsent_claims(tx: &mut PgConnection, record: &SessionRecord) ->
         return Ok(());
     }
     let unsent = db::corrections::unsubmitted_claims(tx, record.id).await?;
-    let scrubbed: Vec<_> = db::billing::claim_facts(tx, &unsent)
-        .await?
-        .iter()
-        .flat_map(crate::billing::scrubber::scrub_session)
-        .collect();
-    db::billing::store_issues(tx, &scrubbed).await?;
+    super::billing::rescrub(tx, &unsent).await?;
     Ok(())
 }
 

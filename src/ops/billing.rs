@@ -18,7 +18,7 @@ use crate::db::billing::{self as sql, PricedCharge, SessionCharges, Taken};
 use crate::db::{self, Retry};
 use crate::error::{Error, Result};
 use crate::model::SessionRecord;
-use crate::rules::AttendanceStatus;
+use crate::rules::{AttendanceStatus, Issue};
 use crate::time::facility_zone;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::PgConnection;
@@ -262,12 +262,7 @@ async fn bill(
 
     let built = sql::build_claims(tx, &claimable).await?;
     let claim_ids: Vec<i64> = built.iter().map(|b| b.id).collect();
-    let scrubbed: Vec<(i64, Vec<crate::rules::Issue>)> = sql::claim_facts(tx, &claim_ids)
-        .await?
-        .iter()
-        .flat_map(scrubber::scrub_session)
-        .collect();
-    sql::store_issues(tx, &scrubbed).await?;
+    rescrub(tx, &claim_ids).await?;
     for claim in &built {
         if let Some(billing) = by_id.get_mut(&claim.session_id) {
             billing.claims_built.push(claim.id);
@@ -277,6 +272,24 @@ async fn bill(
     settled.extend(claimable);
     sql::settle(tx, &settled).await?;
     Ok(done)
+}
+
+/// Each claim's Validation list, judged now by the scrubber on the claims' own read of their
+/// facts.
+pub async fn scrub(tx: &mut PgConnection, claim_ids: &[i64]) -> Result<Vec<(i64, Vec<Issue>)>> {
+    Ok(sql::claim_facts(tx, claim_ids)
+        .await?
+        .iter()
+        .flat_map(scrubber::scrub_session)
+        .collect())
+}
+
+/// [`scrub`], and the lists stored on the claims (unsent ones only: the database refuses
+/// the others).
+pub async fn rescrub(tx: &mut PgConnection, claim_ids: &[i64]) -> Result<Vec<(i64, Vec<Issue>)>> {
+    let scrubbed = scrub(tx, claim_ids).await?;
+    sql::store_issues(tx, &scrubbed).await?;
+    Ok(scrubbed)
 }
 
 fn session_charges(

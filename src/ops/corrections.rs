@@ -13,11 +13,11 @@
 
 use super::session;
 use super::{attendance, billing, Confirm};
-use crate::billing::{pricing, scrubber};
+use crate::billing::pricing;
 use crate::db::corrections::{self as sql, ForceCall};
 use crate::db::{self, Retry};
 use crate::error::{Error, ExitKind, Result};
-use crate::model::{Change, ClaimRecord, Encounter, RowKind, SessionRecord};
+use crate::model::{Change, ClaimAction, ClaimRecord, Encounter, RowKind, SessionRecord};
 use crate::rules::AttendanceStatus;
 use sqlx::PgConnection;
 
@@ -30,52 +30,6 @@ pub struct ForceRequest {
     pub npis: Vec<String>,
     pub reason: String,
     pub dry_run: bool,
-}
-
-/// What a correction does to one member's claims.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClaimAction {
-    /// A new original (1): the member was not billed before.
-    Original,
-    /// A replacement (7) of the submitted claim: the member's charge changed.
-    Replacement,
-    /// A void (8) of the submitted claim: the member is no longer billable.
-    Void,
-    /// The unsubmitted claim, rebuilt in place (it keeps its id).
-    Rebuilt,
-    /// The unsubmitted claim, withdrawn: nothing is left to send.
-    Withdrawn,
-}
-
-impl ClaimAction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ClaimAction::Original => "original",
-            ClaimAction::Replacement => "replacement",
-            ClaimAction::Void => "void",
-            ClaimAction::Rebuilt => "rebuilt",
-            ClaimAction::Withdrawn => "withdrawn",
-        }
-    }
-
-    fn parse(text: &str) -> Result<ClaimAction> {
-        Ok(match text {
-            "original" => ClaimAction::Original,
-            "replacement" => ClaimAction::Replacement,
-            "void" => ClaimAction::Void,
-            "rebuilt" => ClaimAction::Rebuilt,
-            "withdrawn" => ClaimAction::Withdrawn,
-            other => return Err(Error::internal(format!("unknown claim action {other:?}"))),
-        })
-    }
-
-    /// A claim the correction created (its id exists only once the correction commits).
-    pub fn is_new(self) -> bool {
-        matches!(
-            self,
-            ClaimAction::Original | ClaimAction::Replacement | ClaimAction::Void
-        )
-    }
 }
 
 /// One member's claim after the correction.
@@ -265,19 +219,14 @@ async fn correct(tx: &mut PgConnection, request: &ForceRequest) -> Result<Correc
     // A forced SCHEDULED → ABSENT clears a stored GROUP_UNATTENDED_BILLED, and so on: every
     // claim still to be sent is judged again on the attendance as it now stands.
     let unsent = sql::unsubmitted_claims(tx, id).await?;
-    let scrubbed: Vec<_> = db::billing::claim_facts(tx, &unsent)
-        .await?
-        .iter()
-        .flat_map(scrubber::scrub_session)
-        .collect();
-    db::billing::store_issues(tx, &scrubbed).await?;
+    let scrubbed = billing::rescrub(tx, &unsent).await?;
 
     let charges_voided = db::claims::session_charges(tx, id, &forced.charges_voided).await?;
     let charges_built = db::claims::session_charges(tx, id, &forced.charges_built).await?;
     let kept: Vec<i64> = forced
         .claims
         .iter()
-        .filter(|c| c.action != "withdrawn")
+        .filter(|c| c.action != ClaimAction::Withdrawn)
         .map(|c| c.id)
         .collect();
     let rescrubbed: Vec<(i64, Vec<crate::rules::Issue>)> = scrubbed
@@ -299,7 +248,7 @@ async fn correct(tx: &mut PgConnection, request: &ForceRequest) -> Result<Correc
             .position(|c| c.id == touched.id)
             .map(|at| records.swap_remove(at));
         claims.push(ClaimOutcome {
-            action: ClaimAction::parse(&touched.action)?,
+            action: touched.action,
             id: touched.id,
             mrn,
             frequency_code: touched.frequency_code.clone(),

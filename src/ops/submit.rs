@@ -10,7 +10,6 @@
 use super::claims::no_claim;
 use super::session::no_session;
 use crate::billing::edi::{self, Interchange};
-use crate::billing::scrubber;
 use crate::db::submit::{self as sql, Held, Sent};
 use crate::db::{self, Retry};
 use crate::error::{Error, ExitKind, Result};
@@ -57,11 +56,7 @@ pub async fn submit(
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let scrubbed: Vec<(i64, Vec<Issue>)> = db::billing::claim_facts(tx, &ids)
-            .await?
-            .iter()
-            .flat_map(scrubber::scrub_session)
-            .collect();
+        let scrubbed = super::billing::scrub(tx, &ids).await?;
         refuse_blocked(&scrubbed)?;
         db::billing::store_issues(tx, &scrubbed).await?;
 
@@ -297,12 +292,7 @@ pub async fn acknowledge(
             });
         }
         let corrections = sql::corrections_of(tx, claim_id).await?;
-        let scrubbed: Vec<(i64, Vec<Issue>)> = db::billing::claim_facts(tx, &corrections)
-            .await?
-            .iter()
-            .flat_map(scrubber::scrub_session)
-            .collect();
-        db::billing::store_issues(tx, &scrubbed).await?;
+        super::billing::rescrub(tx, &corrections).await?;
         super::claims::show(tx, claim_id).await
     })
     .await

@@ -5,7 +5,7 @@
 //! database. The database layer's only job is to read a session's facts in one consistent
 //! snapshot and to store what these functions return.
 
-mod codes;
+pub(crate) mod codes;
 
 pub mod attendance;
 pub mod bands;

@@ -97,3 +97,13 @@ pub fn bill(db: &TestDb, extra: &[&str]) -> Value {
     args.extend_from_slice(extra);
     db.gsess(&args).success().json()
 }
+
+/// The issue codes of a claim as `force-update --json` or `claim show --json` lists them.
+pub fn issue_codes(claim: &Value) -> Vec<&str> {
+    claim["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap())
+        .collect()
+}
