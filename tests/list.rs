@@ -890,3 +890,50 @@ fn a_facility_day_is_an_index_range_on_group_session_day() {
     let rows = list(&db, &["--date", "2026-11-27", "--facility", "NORTH"]);
     assert_eq!(rows.len(), 3);
 }
+
+#[test]
+fn a_long_json_list_is_one_array_written_as_read_and_a_reader_leaving_early_is_not_an_error() {
+    let db = TestDb::new();
+    seed(&db, json!([]), vec![north("A", "DBT", "14:00", &["M001"])]);
+    // 3,000 more sessions on the day, as a feed would leave them: far more than a pipe holds.
+    db.sql(
+        "INSERT INTO group_session (facility_id, external_id, group_type_id, starts_at, ends_at, local_date, source)
+         SELECT f.id, 'BULK-' || n, t.id, timestamptz '2026-11-27 08:00-08' + n * interval '1 second',
+                timestamptz '2026-11-27 09:00-08' + n * interval '1 second', date '2026-11-27', 'FEED'
+           FROM facility f, group_type t, generate_series(1, 3000) n
+          WHERE f.code = 'NORTH' AND t.code = 'DBT'",
+    );
+    let all = list(&db, &["--date", "2026-11-27", "--facility", "NORTH"]);
+    assert_eq!(all.len(), 3001, "every session, in one array");
+    assert_eq!(all[0]["external_id"], "BULK-1", "in start order");
+
+    // `gsess list --json | head -1`: the reader goes after the first line.
+    let mut child = std::process::Command::new(common::gsess_binary())
+        .args([
+            "--database-url",
+            &db.url(),
+            "list",
+            "--json",
+            "--date",
+            "2026-11-27",
+        ])
+        .args(["--facility", "NORTH"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start gsess");
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    assert_eq!(first.trim(), "[");
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "a closed pipe is not an error; stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

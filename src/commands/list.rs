@@ -7,16 +7,34 @@ use crate::db::Scope;
 use crate::error::Result;
 use crate::ops::list::{self, ListRequest};
 use crate::output::list::ListView;
+use crate::output::session::SessionView;
+use crate::output::stream::JsonArray;
 use crate::rules::SessionStatus;
 use crate::time::DateRange;
 
 pub async fn run(app: &mut App, args: &ListArgs) -> Result<()> {
+    let out = app.out;
     let conn = app.connect(Scope::Read).await?;
-    let listing = list::list(conn, request(args)).await?;
-    for note in &listing.notes {
-        app.out.note(note);
+    let notes = if out.json {
+        // A script's array is written as the rows arrive: a month of every facility is not
+        // held in memory.
+        let mut array = JsonArray::stdout();
+        let listed = list::each(conn, &request(args), |session| {
+            array.push(&SessionView::of(&session))
+        })
+        .await?;
+        array.finish()?;
+        listed.notes
+    } else {
+        // A table sizes its columns from every row.
+        let listing = list::list(conn, request(args)).await?;
+        out.emit(&ListView::of(&listing))?;
+        listing.notes
+    };
+    for note in &notes {
+        out.note(note);
     }
-    app.out.emit(&ListView::of(&listing))
+    Ok(())
 }
 
 /// The user's calendar (TZ) picks the dates; each session is matched on its facility's.

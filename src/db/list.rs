@@ -9,6 +9,7 @@ use crate::model::{AttendanceCounts, SessionSummary};
 use crate::rules::SessionStatus;
 use crate::time::DateRange;
 use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::{Stream, StreamExt};
 use sqlx::{PgConnection, Postgres};
 
 /// What `list` asks for; `None` means "any".
@@ -137,11 +138,12 @@ pub fn list_sql(filter: &ListFilter) -> String {
     sql
 }
 
-/// The sessions matching `filter`, ordered by start then id: one round trip.
-pub async fn list_sessions(
-    conn: &mut PgConnection,
+/// The sessions matching `filter`, ordered by start then id, as the server sends them: one
+/// round trip, and nothing collected, so memory does not grow with the listing.
+pub fn sessions<'c>(
+    conn: &'c mut PgConnection,
     filter: &ListFilter,
-) -> DbResult<Vec<SessionSummary>> {
+) -> impl Stream<Item = DbResult<SessionSummary>> + 'c {
     let sql = list_sql(filter);
     // Run once per command: an unnamed statement, nothing kept on the server.
     let mut query = sqlx::query_as::<Postgres, ListRow>(sqlx::AssertSqlSafe(sql))
@@ -164,11 +166,8 @@ pub async fn list_sessions(
         query = query.bind(limit);
     }
     query
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(ListRow::into_summary)
-        .collect()
+        .fetch(conn)
+        .map(|row| row.map_err(DbError::from).and_then(ListRow::into_summary))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! by commas, `]`), in a pipe aligned plain-text lines under one header — so memory does not
 //! grow with the log; a terminal gets one table, which needs every row to size its columns.
 
+use super::stream::{JsonArray, Sink};
 use super::{Human, Output, View};
 use crate::error::Result;
 use crate::model::AuditEntry;
@@ -13,7 +14,7 @@ use comfy_table::{Cell, Color};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
-use std::io::{self, BufWriter, Stdout, Write};
+use std::io::{self, Write};
 use std::ops::ControlFlow;
 
 /// One entry: `{id, at, actor, action, session_id, claim_id, mrn, before, after, reason,
@@ -131,15 +132,14 @@ const NOTHING: &str = "No audit entries.";
 pub struct AuditStream {
     output: Output,
     mode: Mode,
-    writer: BufWriter<Stdout>,
-    written: u64,
-    /// The reader went away (`gsess audit | head`): nothing more is written.
-    closed: bool,
 }
 
 enum Mode {
-    Json,
-    Plain,
+    Json(JsonArray),
+    Plain {
+        sink: Sink,
+        written: u64,
+    },
     /// A terminal: the entries are kept for one table.
     Table(Vec<AuditEntryView>),
 }
@@ -147,69 +147,46 @@ enum Mode {
 impl AuditStream {
     pub fn new(output: &Output) -> AuditStream {
         let mode = if output.json {
-            Mode::Json
+            Mode::Json(JsonArray::stdout())
         } else if output.stdout_terminal {
             Mode::Table(Vec::new())
         } else {
-            Mode::Plain
+            Mode::Plain {
+                sink: Sink::stdout(),
+                written: 0,
+            }
         };
         AuditStream {
             output: *output,
             mode,
-            writer: BufWriter::with_capacity(1 << 16, io::stdout()),
-            written: 0,
-            closed: false,
         }
     }
 
     /// Write one entry (a terminal's are kept for the table). Breaks once stdout is closed.
     pub fn entry(&mut self, entry: AuditEntryView) -> Result<ControlFlow<()>> {
-        let first = self.written == 0;
-        self.written += 1;
-        let written = match &mut self.mode {
+        match &mut self.mode {
             Mode::Table(rows) => {
                 rows.push(entry);
-                return Ok(ControlFlow::Continue(()));
+                Ok(ControlFlow::Continue(()))
             }
-            Mode::Json => write_json(&mut self.writer, &entry, first),
-            Mode::Plain => write_plain(&mut self.writer, &entry, first),
-        };
-        self.settle(written)
+            Mode::Json(array) => array.push(&entry),
+            Mode::Plain { sink, written } => {
+                let first = *written == 0;
+                *written += 1;
+                sink.write(|w| write_plain(w, &entry, first))
+            }
+        }
     }
 
     /// Close the array, or say there was nothing; a terminal's table is shown now.
-    pub fn finish(mut self) -> Result<()> {
-        if self.closed {
-            return Ok(());
-        }
-        let written = match std::mem::replace(&mut self.mode, Mode::Plain) {
-            Mode::Table(rows) => return self.output.emit(&AuditView(rows)),
-            Mode::Json if self.written == 0 => writeln!(self.writer, "[]"),
-            Mode::Json => writeln!(self.writer, "\n]"),
-            Mode::Plain if self.written == 0 => writeln!(self.writer, "{NOTHING}"),
-            Mode::Plain => Ok(()),
-        }
-        .and_then(|_| self.writer.flush());
-        self.settle(written).map(|_| ())
-    }
-
-    /// A closed pipe is not an error: it ends the listing quietly.
-    fn settle(&mut self, written: io::Result<()>) -> Result<ControlFlow<()>> {
-        match written {
-            Ok(()) => Ok(ControlFlow::Continue(())),
-            Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {
-                self.closed = true;
-                Ok(ControlFlow::Break(()))
-            }
-            Err(err) => Err(err.into()),
+    pub fn finish(self) -> Result<()> {
+        match self.mode {
+            Mode::Table(rows) => self.output.emit(&AuditView(rows)),
+            Mode::Json(array) => array.finish(),
+            Mode::Plain { sink, written: 0 } => sink.finish(|w| writeln!(w, "{NOTHING}")),
+            Mode::Plain { sink, .. } => sink.finish(|_| Ok(())),
         }
     }
-}
-
-fn write_json(writer: &mut impl Write, entry: &AuditEntryView, first: bool) -> io::Result<()> {
-    writer.write_all(if first { b"[\n" } else { b",\n" })?;
-    serde_json::to_writer(&mut *writer, entry)?;
-    Ok(())
 }
 
 fn write_plain(writer: &mut impl Write, entry: &AuditEntryView, first: bool) -> io::Result<()> {

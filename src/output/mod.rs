@@ -15,6 +15,7 @@ pub mod list;
 pub mod preview;
 pub mod progress;
 pub mod session;
+pub mod stream;
 pub mod submit;
 pub mod whoami;
 
