@@ -7,11 +7,14 @@ import json
 import re
 import sys
 
-figures, imports = [], []
+figures, imports, plans = [], [], {}
 for path in sys.argv[1:]:
     with open(path) as f:
         if path.endswith(".jsonl"):
             figures += [json.loads(line) for line in f if line.strip()]
+        elif "/plans-" in path:
+            scale = int(re.search(r"plans-(\d+)", path).group(1))
+            plans[scale] = [line.strip() for line in f if line.strip()]
         else:
             imports += [line.strip() for line in f if line.startswith("import ")]
 
@@ -60,3 +63,8 @@ for line in imports:
         print(f"\n- `import`, {m.group(1)} MB document, {m.group(2)} run: {m.group(3)} s, {m.group(4)} MB peak memory")
     else:
         print(f"\n- {line}")
+for scale, lines in sorted(plans.items()):
+    print(f"\nPlans at {scale:,} sessions (EXPLAIN (ANALYZE, BUFFERS) of each read's main statement; "
+          "auto_explain of every bulk statement over 20 ms):\n")
+    for line in lines:
+        print(f"- {line}")

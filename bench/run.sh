@@ -40,6 +40,9 @@ PARTS=${PARTS:-read bulk mark submit import}
 BENCH_ROOT=${BENCH_ROOT:-/var/tmp/gsess-bench}
 DATASET_VERSION=2                # bump when generate.sql changes what it builds
 unset DATABASE_URL
+# psql with the settings gsess connects with: no JIT (gsess turns it off for its short,
+# once-planned statements), so both sides run the same plans.
+export PGOPTIONS="-c jit=off"
 
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
 if [ -z "${GSESS_BIN:-}" ]; then
@@ -142,16 +145,30 @@ compared() {
     shift 3
     capture "$name" "$fragment" "$@"
     same_rows "$name"
+    sed 's/^EXECUTE q1(/EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE q1(/' "$OUT/$name.sql" \
+        | "$PSQL" "$URL" -X -Atq -v ON_ERROR_STOP=1 | python3 bench/plan_check.py "$name" | tee -a "$PLANS" || true
     PSQL_SCRIPT=$OUT/$name.all.sql figure "$name" "$note" "$@" --json
 }
 # A one-shot figure for work that changes the database: wall time and statements.
+# The plans of its slow statements (over 20 ms, nested ones too) are logged by auto_explain
+# without ANALYZE, which would slow every statement down, and checked.
 once() { # $1 name, $2 note, then the command
-    local name=$1 note=$2 start end kb
+    local name=$1 note=$2 start end from
     shift 2
     q "SELECT pg_stat_statements_reset()" >/dev/null
+    q "ALTER SYSTEM SET auto_explain.log_min_duration = '20ms'" >/dev/null
+    q "ALTER SYSTEM SET auto_explain.log_format = 'json'" >/dev/null
+    q "ALTER SYSTEM SET auto_explain.log_nested_statements = on" >/dev/null
+    q "SELECT pg_reload_conf()" >/dev/null
+    sleep 0.2
+    from=$(stat -c %s "$LOG")
     start=$(date +%s.%N)
     "$@" > "$OUT/$name.gsess.json" 2> "$OUT/$name.stderr"
     end=$(date +%s.%N)
+    q "ALTER SYSTEM RESET auto_explain.log_min_duration" >/dev/null
+    q "SELECT pg_reload_conf()" >/dev/null
+    tail -c +"$((from + 1))" "$LOG" > "$OUT/$name.log"
+    python3 bench/plan_check.py "$name (statements over 20 ms)" < "$OUT/$name.log" | tee -a "$PLANS" || true
     python3 - "$FIGURES" "$name" "$note" "$(echo "$end - $start" | bc)" "$(statements)" "$SESSIONS" <<'PY'
 import json, sys
 dst, name, note, seconds, statements, scale = sys.argv[1:]
@@ -166,7 +183,9 @@ SESSIONS=$1
 MEMBERS=${MEMBERS:-$((SESSIONS * ROSTER / 20))}
 export GSESS_HOME=$BENCH_ROOT-$SESSIONS
 FIGURES=$OUT/figures-$SESSIONS.jsonl
+PLANS=$OUT/plans-$SESSIONS.txt
 : > "$FIGURES"
+: > "$PLANS"
 PARAMS="v$DATASET_VERSION facilities=$FACILITIES sessions=$SESSIONS per_day=$PER_DAY days=$DAYS roster=$ROSTER members=$MEMBERS"
 echo "== scale $SESSIONS: $PARAMS (GSESS_HOME=$GSESS_HOME)"
 "$G" db start >/dev/null
@@ -190,11 +209,12 @@ if [ "$(q "SELECT to_regclass('bench_dataset') IS NOT NULL")" != t ]; then
               (SELECT max(id) FROM audit_log) AS last_audit_id, (SELECT max(id) FROM edi_document) AS last_document_id,
               $(( $(date +%s) - start )) AS build_seconds" >/dev/null
 fi
-if [ "$(q "SHOW shared_preload_libraries")" != "pg_stat_statements" ]; then
-    q "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" >/dev/null
+if [ "$(q "SHOW shared_preload_libraries")" != "pg_stat_statements, auto_explain" ]; then
+    q "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements', 'auto_explain'" >/dev/null
     "$G" db stop >/dev/null && "$G" db start >/dev/null
 fi
 q "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+"$G" db migrate >/dev/null # a dataset built before a new migration gets it
 # What earlier runs of this script wrote is taken away, so every run does the same work.
 reset_sql -c "DELETE FROM audit_log WHERE id > (SELECT last_audit_id FROM bench_dataset)"
 q "SELECT 'dataset: ' || params || ', built in ' || build_seconds || ' s on ' || built_on FROM bench_dataset"
@@ -311,7 +331,7 @@ fi
 
 for scale in $SCALES; do bench_scale "$scale"; done
 FIGURE_FILES=()
-for scale in $SCALES; do FIGURE_FILES+=("$OUT/figures-$scale.jsonl"); done
+for scale in $SCALES; do FIGURE_FILES+=("$OUT/figures-$scale.jsonl" "$OUT/plans-$scale.txt"); done
 if part import; then
     # Into an empty database of its own: the import's cost does not depend on the history.
     echo "== import of a ${IMPORT_MB:=50} MB document into an empty database"

@@ -22,11 +22,12 @@ pub struct AuditFilter {
     pub limit: Option<i64>,
 }
 
-const COLUMNS: &str = "SELECT a.id, a.at, a.actor, a.action, a.session_id, a.claim_id, m.mrn,
-       f.timezone, a.before, a.after, a.reason, a.forced";
-const JOINS: &str = "
-  LEFT JOIN member m ON m.id = a.member_id
-  LEFT JOIN facility f ON f.id = a.facility_id";
+// The member's MRN and the facility's zone are looked up per entry by key: a join would
+// tempt the planner into hashing every member, and into sorting the entries again.
+const COLUMNS: &str = "SELECT a.id, a.at, a.actor, a.action, a.session_id, a.claim_id,
+       (SELECT m.mrn FROM member m WHERE m.id = a.member_id) AS mrn,
+       (SELECT f.timezone FROM facility f WHERE f.id = a.facility_id) AS timezone,
+       a.before, a.after, a.reason, a.forced";
 
 /// The statement for this filter: the base, a clause per filter given (each value bound,
 /// never formatted in), the order and the limit. Public so a test can EXPLAIN it.
@@ -53,20 +54,25 @@ pub fn audit_sql(filter: &AuditFilter) -> String {
         clauses.push(format!("at >= ${}", param()));
     }
     let mut sql = String::from(COLUMNS);
-    if clauses.is_empty() {
-        // The whole log: the primary key walks it in order, and a limit stops the walk.
+    if clauses.is_empty() || (clauses.len() == 1 && filter.since.is_some()) {
+        // The whole log, or its tail since a time: `audit_log_at` walks it in the order
+        // shown, so entries stream out as read, unsorted, and a limit stops the walk.
         sql.push_str("\n  FROM audit_log a");
+        if let Some(since) = clauses.first() {
+            sql.push_str(&format!("\n WHERE a.{since}"));
+        }
     } else {
         // A filter is planned apart (OFFSET 0 keeps it from being merged into the outer
         // query) for every entry it matches, so its own index finds them and only those are
-        // sorted. Otherwise a limit tempts the planner to walk the whole log in id order,
-        // expecting matches early — but recent entries, and a new member's, are at its end.
+        // sorted. Otherwise a limit tempts the planner to walk the whole log in time order,
+        // expecting matches early — but a session's entries, or a new member's, may be at
+        // its end.
         sql.push_str("\n  FROM (SELECT * FROM audit_log\n         WHERE ");
         sql.push_str(&clauses.join("\n           AND "));
         sql.push_str("\n        OFFSET 0) a");
     }
-    sql.push_str(JOINS);
-    sql.push_str("\n ORDER BY a.id");
+    // Oldest first: by time, and by id among entries of the same instant.
+    sql.push_str("\n ORDER BY a.at, a.id");
     if filter.limit.is_some() {
         sql.push_str(&format!("\n LIMIT ${}", param()));
     }
@@ -133,10 +139,18 @@ mod tests {
     fn only_the_filters_given_become_clauses_numbered_in_binding_order() {
         let none = audit_sql(&AuditFilter::default());
         assert!(
-            !none.contains("WHERE") && !none.contains("OFFSET"),
+            !none.contains("WHERE a.") && !none.contains("OFFSET"),
             "{none}"
         );
-        assert!(none.ends_with("ORDER BY a.id"), "{none}");
+        assert!(none.ends_with("ORDER BY a.at, a.id"), "{none}");
+
+        // The tail of the log is read straight off its time index, no subquery.
+        let since = audit_sql(&AuditFilter {
+            since: Some(Utc::now()),
+            ..AuditFilter::default()
+        });
+        assert!(since.contains("WHERE a.at >= $1"), "{since}");
+        assert!(!since.contains("OFFSET"), "{since}");
 
         let some = audit_sql(&AuditFilter {
             member_id: Some(7),

@@ -216,7 +216,11 @@ fn attempt_options_with(
             options = options.ssl_client_cert(cert).ssl_client_key(key);
         }
     }
-    // The connection string's `options` first, as given (sqlx already holds PGOPTIONS when
+    // No JIT: gsess's statements are short and planned once per process, and compiling
+    // them cost more than it saved (a whole day's list took twice as long with it). Set
+    // before the connection string's own `options`, so a `-c jit=on` there still wins.
+    options = options.options([("jit", "off")]);
+    // The connection string's `options` next, as given (sqlx already holds PGOPTIONS when
     // set: it is the same value unless the string overrides it, and a later `-c` wins).
     if let Some(given) = info.options.as_deref() {
         if options.get_options() != Some(given) {
