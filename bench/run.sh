@@ -88,7 +88,7 @@ capture() {
     q "SELECT pg_reload_conf()" >/dev/null
     sleep 0.2
     from=$(stat -c %s "$LOG")
-    "$G" --database-url "$URL" "$@" --json > "$OUT/$name.gsess.json"
+    "$G" --database-url "$URL" "$@" --json > "$OUT/$name.gsess.json" 2> "$OUT/$name.stderr"
     sleep 0.2
     q "ALTER SYSTEM RESET log_min_duration_statement" >/dev/null
     q "SELECT pg_reload_conf()" >/dev/null
@@ -105,6 +105,8 @@ same_rows() {
         || { echo "psql failed on $OUT/$1.sql" >&2; exit 1; }
     "$PSQL" "$URL" -X -q -o /dev/null -v ON_ERROR_STOP=1 -f "$OUT/$1.all.sql" \
         || { echo "psql failed on $OUT/$1.all.sql" >&2; exit 1; }
+    # A listing cut at its limit asked for one row more, to say that more match.
+    if [ "$theirs" = $((ours + 1)) ] && grep -q "more .* match" "$OUT/$1.stderr"; then theirs=$ours; fi
     [ "$ours" = "$theirs" ] || { echo "$1: gsess returned $ours row(s), psql $theirs" >&2; exit 1; }
     ROWS=$ours
 }

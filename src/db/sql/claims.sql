@@ -28,8 +28,11 @@ SELECT json_build_object(
                    'claim_control_number', k.claim_control_number,
                    'payer_claim_number', k.payer_claim_number) ORDER BY k.id)
           FROM claim k
+         -- the chain's first claim by its key, the rest by theirs (claim_chain): two probes,
+         -- not a walk through every claim of the facility
          WHERE k.facility_id = c.facility_id
-           AND coalesce(k.original_claim_id, k.id) = coalesce(c.original_claim_id, c.id))
+           AND (k.id = coalesce(c.original_claim_id, c.id)
+                OR k.original_claim_id = coalesce(c.original_claim_id, c.id)))
 )::text
   FROM claim c
   JOIN member m ON m.id = c.member_id
