@@ -7,8 +7,21 @@ import json
 import re
 import sys
 
+# What each part of bench/run.sh measures, for `--check PARTS`.
+EXPECTED = {
+    "read": ["list-day-all", "list-facility-day", "list-month", "show", "preview", "explain",
+             "claims-blocked", "claim-show", "encounters", "audit-day"],
+    "bulk": ["finalize", "billing-run"],
+    "mark": ["mark"],
+    "submit": ["submit-session", "submit-facility-day", "submit-many"],
+}
+args = sys.argv[1:]
+check = args[1].split() if args[:1] == ["--check"] else None
+if check is not None:
+    args = args[2:]
+
 figures, imports, plans = [], [], {}
-for path in sys.argv[1:]:
+for path in args:
     with open(path) as f:
         if path.endswith(".jsonl"):
             figures += [json.loads(line) for line in f if line.strip()]
@@ -19,6 +32,17 @@ for path in sys.argv[1:]:
             imports += [line.strip() for line in f if line.startswith("import ")]
 
 scales = sorted({f["scale"] for f in figures})
+if check is not None:
+    missing = [f"{name} at {scale}" for part in check for name in EXPECTED.get(part, [])
+               for scale in scales if not any(f["name"] == name and f["scale"] == scale for f in figures)]
+    if "import" in check and len(imports) < 2:
+        missing.append("import (first run and re-run)")
+    if not scales:
+        missing.append("any figure at all")
+    if missing:
+        sys.exit("figures missing: " + ", ".join(missing))
+    print(f"every figure produced: {len(figures)} figures at {len(scales)} scale(s), {len(imports)} import runs")
+    sys.exit(0)
 names = list(dict.fromkeys(f["name"] for f in figures))
 by = {(f["name"], f["scale"]): f for f in figures}
 

@@ -39,10 +39,10 @@ SUBMIT_MANY=${SUBMIT_MANY:-10000} # claims rendered in one submission
 PARTS=${PARTS:-read bulk mark submit import}
 BENCH_ROOT=${BENCH_ROOT:-/var/tmp/gsess-bench}
 DATASET_VERSION=2                # bump when generate.sql changes what it builds
-unset DATABASE_URL
-# psql with the settings gsess connects with: no JIT (gsess turns it off for its short,
-# once-planned statements), so both sides run the same plans.
-export PGOPTIONS="-c jit=off"
+unset DATABASE_URL GSESS_HOME
+# psql with the settings gsess connects with (no JIT, 64 MB to sort in), so both sides run
+# the same plans.
+export PGOPTIONS="-c jit=off -c work_mem=64MB"
 
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
 if [ -z "${GSESS_BIN:-}" ]; then
@@ -50,6 +50,8 @@ if [ -z "${GSESS_BIN:-}" ]; then
     GSESS_BIN=${CARGO_TARGET_DIR:-$PWD/target}/release/gsess
 fi
 G=$GSESS_BIN
+# However the script ends, the cluster of the scale it was on is stopped.
+trap 'if [ -n "${GSESS_HOME:-}" ]; then "$G" db stop >/dev/null 2>&1 || true; fi' EXIT
 PSQL=""
 if command -v pg_config >/dev/null && [ -x "$(pg_config --bindir)/psql" ]; then
     PSQL="$(pg_config --bindir)/psql"
@@ -58,7 +60,8 @@ else
 fi
 [ -n "$PSQL" ] && [ -x "$PSQL" ] || { echo "no psql binary found" >&2; exit 1; }
 echo "psql: $PSQL ($("$PSQL" --version)); gsess: $G"
-OUT=target/bench
+OUT=${BENCH_OUT:-target/bench}
+RESULTS=${RESULTS:-bench/results.md}
 mkdir -p "$OUT"
 part() { [[ " $PARTS " == *" $1 "* ]]; }
 
@@ -171,7 +174,7 @@ once() { # $1 name, $2 note, then the command
     q "SELECT pg_reload_conf()" >/dev/null
     tail -c +"$((from + 1))" "$LOG" > "$OUT/$name.log"
     python3 bench/plan_check.py "$name (statements over 20 ms)" < "$OUT/$name.log" | tee -a "$PLANS" || true
-    python3 - "$FIGURES" "$name" "$note" "$(echo "$end - $start" | bc)" "$(statements)" "$SESSIONS" <<'PY'
+    python3 - "$FIGURES" "$name" "$note" "$(python3 -c "print($end - $start)")" "$(statements)" "$SESSIONS" <<'PY'
 import json, sys
 dst, name, note, seconds, statements, scale = sys.argv[1:]
 open(dst, "a").write(json.dumps({"scale": int(scale), "name": name, "note": note,
@@ -182,22 +185,27 @@ PY
 
 bench_scale() {
 SESSIONS=$1
-MEMBERS=${MEMBERS:-$((SESSIONS * ROSTER / 20))}
+local members=${MEMBERS:-$((SESSIONS * ROSTER / 20))} # each member in 20 sessions
 export GSESS_HOME=$BENCH_ROOT-$SESSIONS
 FIGURES=$OUT/figures-$SESSIONS.jsonl
 PLANS=$OUT/plans-$SESSIONS.txt
 : > "$FIGURES"
 : > "$PLANS"
-PARAMS="v$DATASET_VERSION facilities=$FACILITIES sessions=$SESSIONS per_day=$PER_DAY days=$DAYS roster=$ROSTER members=$MEMBERS"
+PARAMS="v$DATASET_VERSION facilities=$FACILITIES sessions=$SESSIONS per_day=$PER_DAY days=$DAYS roster=$ROSTER members=$members"
 echo "== scale $SESSIONS: $PARAMS (GSESS_HOME=$GSESS_HOME)"
 "$G" db start >/dev/null
 URL=$("$G" db url)
 LOG=$GSESS_HOME/postgres.log
 if [ "$(q "SELECT to_regclass('bench_dataset') IS NOT NULL")" = t ] \
    && [ "$(q "SELECT params FROM bench_dataset")" != "$PARAMS" ]; then
-    echo "the dataset was built with other parameters: building it again"
+    # Building a full-scale dataset takes minutes: only on request.
+    if [ "${BENCH_REBUILD:-}" != 1 ]; then
+        echo "$GSESS_HOME holds a dataset built with: $(q "SELECT params FROM bench_dataset")" >&2
+        echo "set BENCH_REBUILD=1 to build it again with: $PARAMS" >&2
+        exit 1
+    fi
     "$G" db stop >/dev/null
-    case "$GSESS_HOME" in /var/tmp/gsess-bench*) rm -rf "$GSESS_HOME" ;; *) exit 1 ;; esac
+    case "$GSESS_HOME" in */gsess-bench-*) rm -rf "$GSESS_HOME" ;; *) exit 1 ;; esac
     "$G" db start >/dev/null
     URL=$("$G" db url)
 fi
@@ -206,7 +214,7 @@ if [ "$(q "SELECT to_regclass('bench_dataset') IS NOT NULL")" != t ]; then
     echo "building the dataset"
     start=$(date +%s)
     "$PSQL" "$URL" -X -q -v ON_ERROR_STOP=1 -v facilities="$FACILITIES" -v sessions="$SESSIONS" \
-        -v per_day="$PER_DAY" -v days="$DAYS" -v roster="$ROSTER" -v members="$MEMBERS" -f bench/generate.sql
+        -v per_day="$PER_DAY" -v days="$DAYS" -v roster="$ROSTER" -v members="$members" -f bench/generate.sql
     q "CREATE TABLE bench_dataset AS SELECT '$PARAMS'::text AS params, current_date AS built_on,
               (SELECT max(id) FROM audit_log) AS last_audit_id, (SELECT max(id) FROM edi_document) AS last_document_id,
               $(( $(date +%s) - start )) AS build_seconds" >/dev/null
@@ -340,5 +348,7 @@ if part import; then
     IMPORT_MB=$IMPORT_MB GSESS_BIN=$G bash bench/import.sh | tee "$OUT/import.txt"
     FIGURE_FILES+=("$OUT/import.txt")
 fi
-python3 bench/report.py "${FIGURE_FILES[@]}" > bench/results.md
-cat bench/results.md
+python3 bench/report.py "${FIGURE_FILES[@]}" > "$RESULTS"
+cat "$RESULTS"
+# Every figure of every part asked for was produced (the tiny run in the tests checks this).
+python3 bench/report.py --check "$PARTS" "${FIGURE_FILES[@]}"
