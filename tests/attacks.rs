@@ -346,7 +346,7 @@ fn rows_never_move_into_or_out_of_a_locked_session() {
         format!("UPDATE claim SET session_id = {open} WHERE session_id = {locked}"),
         format!("UPDATE claim SET facility_id = {south} WHERE session_id = {locked}"),
         format!("UPDATE claim SET member_id = member_id + 1 WHERE session_id = {locked}"),
-        format!("UPDATE claim_line SET claim_id = claim_id + 1"),
+        "UPDATE claim_line SET claim_id = claim_id + 1".to_owned(),
     ] {
         refused(&db, &billing, &sql, PERMISSION_DENIED);
     }
