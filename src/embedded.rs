@@ -237,9 +237,12 @@ impl Cluster {
 
     fn start(&self) -> Result<()> {
         let log = self.log_file();
+        // The log holds statement text, patients' data among it: the owner's alone, also
+        // when the home is left traversable for the server user.
         if !log.exists() {
             File::create(&log)?;
         }
+        fs::set_permissions(&log, fs::Permissions::from_mode(0o600))?;
         self.give_to_server_user(&log)?;
         let out = self.run_tool(
             "pg_ctl",
