@@ -12,6 +12,7 @@ use super::{
     StaffAssignment, Subscriber, SupervisionRuleEntry, User,
 };
 use crate::error::{Error, Result};
+use crate::rules::limits::check_roster_size;
 use crate::rules::money::check_rate;
 use crate::rules::npi::{check_npi, NpiError};
 use crate::rules::x12::{
@@ -765,6 +766,9 @@ impl<'a> Checker<'a> {
             optional(&row.place_of_service, check_place_of_service),
             || path("place_of_service"),
         )?;
+        at(check_roster_size(row.participants.len()), || {
+            path("participants")
+        })?;
         let mut seen = HashMap::new();
         for (k, mrn) in row.participants.iter().enumerate() {
             let participant = || format!("$.sessions[{i}].participants[{k}]");

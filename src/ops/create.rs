@@ -7,6 +7,7 @@ use super::{reference, session};
 use crate::db::{self, Retry};
 use crate::error::{Error, Result};
 use crate::model::SessionSummary;
+use crate::rules::limits::check_roster_size;
 use crate::time::{check_stored_year, parse_time, TimeError};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -37,6 +38,7 @@ fn invalid_time(field: &str, err: TimeError) -> Error {
 
 /// Create the session and return it as read back.
 pub async fn create(conn: &mut PgConnection, request: &CreateRequest) -> Result<SessionSummary> {
+    check_roster_size(request.members.len()).map_err(|why| Error::invalid("--member", why))?;
     let mut seen = HashSet::new();
     if let Some(twice) = request
         .members
