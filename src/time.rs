@@ -7,7 +7,8 @@
 //! spelled out; the caller names the field and exits 10. Pure functions, no I/O.
 
 use chrono::{
-    DateTime, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc,
+    DateTime, Datelike, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, Offset,
+    TimeZone, Utc,
 };
 use chrono_tz::{OffsetName, Tz};
 use std::fmt;
@@ -19,6 +20,25 @@ const LOCAL_FORMATS: [&str; 4] = [
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%dT%H:%M:%S",
 ];
+
+/// The years a stored date may fall in. A year 0 or 9999 is a typing slip or an "open end"
+/// sentinel, never a session, a coverage or a birth; and before 1900 local mean time makes
+/// the zone database's offsets nonsense (`-07:53` in Los Angeles).
+pub const STORED_YEARS: std::ops::RangeInclusive<i32> = 1900..=2099;
+
+/// Why `date` may not be stored, or `Ok` when its year is in [`STORED_YEARS`].
+pub fn check_stored_year(date: NaiveDate) -> Result<(), String> {
+    if STORED_YEARS.contains(&date.year()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "year {} is outside {}–{}",
+            date.year(),
+            STORED_YEARS.start(),
+            STORED_YEARS.end()
+        ))
+    }
+}
 
 /// Calendar days from `first` to `last`, both included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,6 +18,7 @@ pub mod demo;
 pub mod validate;
 
 use crate::error::{Error, ExitKind, Result};
+use crate::time::check_stored_year;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rust_decimal::Decimal;
 use serde::de::{self, Deserializer, Visitor};
@@ -367,11 +368,14 @@ impl<'de> Deserialize<'de> for Date {
                 f.write_str("a date written \"YYYY-MM-DD\"")
             }
             fn visit_str<E: de::Error>(self, text: &str) -> std::result::Result<Date, E> {
-                Date::parse(text).ok_or_else(|| {
+                let date = Date::parse(text).ok_or_else(|| {
                     E::custom(format!(
                         "invalid date {text:?}: expected a calendar date written YYYY-MM-DD"
                     ))
-                })
+                })?;
+                check_stored_year(date.0)
+                    .map_err(|why| E::custom(format!("invalid date {text:?}: {why}")))?;
+                Ok(date)
             }
         }
         deserializer.deserialize_str(DateVisitor)
@@ -397,12 +401,15 @@ impl<'de> Deserialize<'de> for Time {
                 f.write_str("a time in RFC 3339 with an offset, e.g. \"2026-11-27T14:00:00-08:00\"")
             }
             fn visit_str<E: de::Error>(self, text: &str) -> std::result::Result<Time, E> {
-                DateTime::parse_from_rfc3339(text).map(Time).map_err(|err| {
+                let at = DateTime::parse_from_rfc3339(text).map_err(|err| {
                     E::custom(format!(
                         "invalid time {text:?} ({err}): expected RFC 3339 with a UTC offset, \
                          e.g. 2026-11-27T14:00:00-08:00"
                     ))
-                })
+                })?;
+                check_stored_year(at.date_naive())
+                    .map_err(|why| E::custom(format!("invalid time {text:?}: {why}")))?;
+                Ok(Time(at))
             }
         }
         deserializer.deserialize_str(TimeVisitor)

@@ -12,6 +12,7 @@ use super::{
     StaffAssignment, Subscriber, SupervisionRuleEntry, User,
 };
 use crate::error::{Error, Result};
+use crate::rules::limits::check_roster_size;
 use crate::rules::money::check_rate;
 use crate::rules::npi::{check_npi, NpiError};
 use crate::rules::x12::{
@@ -75,7 +76,9 @@ pub fn outside_references(document: &Document) -> Outside<'_> {
         defined: &HashSet<&'a str>,
     ) -> Vec<&'a str> {
         let mut seen = HashSet::new();
-        refs.filter(|key| !defined.contains(key) && seen.insert(*key))
+        // A key holding U+0000 cannot be in the database (nor be asked about): validation
+        // reports it as unknown, by its path.
+        refs.filter(|key| !defined.contains(key) && !key.contains('\0') && seen.insert(*key))
             .collect()
     }
     let facilities = keys(&document.facilities, |f| f.code.as_str());
@@ -164,6 +167,16 @@ fn text(value: &str) -> Check {
     if value.trim().is_empty() {
         Err("must not be empty".into())
     } else {
+        storable_in_postgres(value)
+    }
+}
+
+/// PostgreSQL text cannot hold U+0000 (JSON can, as `\u0000`): refused here, by its path,
+/// rather than by the database for the whole section.
+fn storable_in_postgres(value: &str) -> Check {
+    if value.contains('\0') {
+        Err(format!("{value:?} contains U+0000, which cannot be stored"))
+    } else {
         Ok(())
     }
 }
@@ -184,7 +197,8 @@ fn optional_text(value: &Option<String>) -> Check {
         Some(v) if v.trim().is_empty() => {
             Err("must not be empty (leave it out, or null, for none)".into())
         }
-        _ => Ok(()),
+        Some(v) => storable_in_postgres(v),
+        None => Ok(()),
     }
 }
 
@@ -752,6 +766,9 @@ impl<'a> Checker<'a> {
             optional(&row.place_of_service, check_place_of_service),
             || path("place_of_service"),
         )?;
+        at(check_roster_size(row.participants.len()), || {
+            path("participants")
+        })?;
         let mut seen = HashMap::new();
         for (k, mrn) in row.participants.iter().enumerate() {
             let participant = || format!("$.sessions[{i}].participants[{k}]");

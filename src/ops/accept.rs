@@ -7,6 +7,7 @@ use crate::db::accept::{self as sql, IssueSubject};
 use crate::db::{self, Retry};
 use crate::error::{Error, ExitKind, Result};
 use crate::model::{AcceptanceEntry, SessionRecord};
+use crate::rules::limits::check_reason_length;
 use crate::rules::{self, IssueCode, IssueScope};
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
@@ -42,6 +43,7 @@ pub async fn accept(
     if reason.is_empty() {
         return Err(Error::invalid("--reason", "a reason is required"));
     }
+    check_reason_length(reason).map_err(|why| Error::invalid("--reason", why))?;
     db::transaction(conn, Retry::CONFLICTS, async |tx| {
         // The audit trigger records it.
         db::set_audit_reason(tx, reason).await?;
@@ -59,6 +61,9 @@ pub async fn revoke(
     asked: Asked<'_>,
     reason: Option<&str>,
 ) -> Result<Acceptance> {
+    if let Some(reason) = reason {
+        check_reason_length(reason).map_err(|why| Error::invalid("--reason", why))?;
+    }
     let (record, subject) = prepare(conn, session_id, asked).await?;
     db::transaction(conn, Retry::CONFLICTS, async |tx| {
         if let Some(reason) = reason {

@@ -18,6 +18,7 @@ use crate::db::corrections::{self as sql, ForceCall};
 use crate::db::{self, Retry};
 use crate::error::{Error, ExitKind, Result};
 use crate::model::{Change, ClaimAction, ClaimRecord, Encounter, RowKind, SessionRecord};
+use crate::rules::limits::check_reason_length;
 use crate::rules::AttendanceStatus;
 use sqlx::PgConnection;
 
@@ -134,6 +135,7 @@ pub async fn force_update(
             "a forced correction needs a reason (it is kept in the audit log)",
         ));
     }
+    check_reason_length(request.reason.trim()).map_err(|why| Error::invalid("--reason", why))?;
     let mut planned = db::rehearsal(conn, Retry::CONFLICTS, async |tx| {
         correct(tx, request).await
     })

@@ -7,7 +7,8 @@ use super::{reference, session};
 use crate::db::{self, Retry};
 use crate::error::{Error, Result};
 use crate::model::SessionSummary;
-use crate::time::{parse_time, TimeError};
+use crate::rules::limits::check_roster_size;
+use crate::time::{check_stored_year, parse_time, TimeError};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sqlx::PgConnection;
@@ -37,6 +38,7 @@ fn invalid_time(field: &str, err: TimeError) -> Error {
 
 /// Create the session and return it as read back.
 pub async fn create(conn: &mut PgConnection, request: &CreateRequest) -> Result<SessionSummary> {
+    check_roster_size(request.members.len()).map_err(|why| Error::invalid("--member", why))?;
     let mut seen = HashSet::new();
     if let Some(twice) = request
         .members
@@ -68,6 +70,10 @@ pub async fn create(conn: &mut PgConnection, request: &CreateRequest) -> Result<
     let ends_at: DateTime<Utc> = parse_time(&request.end, zone)
         .map_err(|e| invalid_time("--end", e))?
         .with_timezone(&Utc);
+    for (field, at) in [("--start", starts_at), ("--end", ends_at)] {
+        check_stored_year(at.with_timezone(&zone).date_naive())
+            .map_err(|why| Error::invalid(field, why))?;
+    }
     if ends_at <= starts_at {
         return Err(Error::invalid(
             "--end",

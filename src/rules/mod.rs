@@ -12,6 +12,7 @@ pub mod bands;
 pub mod coverage;
 pub mod facts;
 pub mod issues;
+pub mod limits;
 pub mod lookup;
 pub mod money;
 pub mod npi;

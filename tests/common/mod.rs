@@ -776,3 +776,34 @@ impl Watched {
         let _ = self.child.wait();
     }
 }
+
+// --- Whole-database fingerprints (appended for tests/hostile_input.rs, tests/import_fuzz.rs)
+
+impl TestDb {
+    /// Every table of the schema with its row count and a checksum of its rows, one line
+    /// each: equal fingerprints mean nothing was written (sequences aside).
+    pub fn fingerprint(&self) -> String {
+        let tables: Vec<String> = self
+            .rows(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'
+                  ORDER BY tablename",
+            )
+            .iter()
+            .map(|row| row["tablename"].as_str().unwrap().to_owned())
+            .collect();
+        let checksums = tables
+            .iter()
+            .map(|table| {
+                format!(
+                    "SELECT '{table}: ' || count(*) || ' rows ' ||
+                            coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '-')
+                       FROM public.\"{table}\" t"
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        let mut lines = self.texts(&checksums);
+        lines.sort();
+        lines.join("\n")
+    }
+}
