@@ -60,7 +60,10 @@ fn faulty() -> Faulty {
     });
     let mut server = lock.lock().unwrap_or_else(|e| e.into_inner());
     // A test that failed may have left it stopped.
-    server.cluster.ensure_running().expect("start the fault cluster");
+    server
+        .cluster
+        .ensure_running()
+        .expect("start the fault cluster");
     server.next_db += 1;
     let name = format!("f{}", server.next_db);
     let admin = server.cluster.url("postgres");
@@ -74,7 +77,17 @@ fn faulty() -> Faulty {
 fn psql(url: &str, sql: &str) -> String {
     let bindir = gsess::embedded::find_bindir().expect("PostgreSQL binaries");
     let out = Command::new(bindir.join("psql"))
-        .args(["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql])
+        .args([
+            "-X",
+            "-q",
+            "-At",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            url,
+            "-c",
+            sql,
+        ])
         .output()
         .expect("run psql");
     assert!(
@@ -224,8 +237,7 @@ fn ended_sessions(count: usize) -> Value {
 }
 
 /// Everyone attended except M004, left SCHEDULED for finalize.
-const TAKE_ATTENDANCE: &str =
-    "UPDATE session_participant p SET status = 'ATTENDED' FROM member m
+const TAKE_ATTENDANCE: &str = "UPDATE session_participant p SET status = 'ATTENDED' FROM member m
       WHERE m.id = p.member_id AND m.mrn <> 'M004'";
 
 fn session_ids(f: &Faulty) -> Vec<String> {
@@ -298,7 +310,11 @@ fn server_stopped_during_a_bulk_finalize_then_a_rerun_finishes_it() {
             "SELECT count(DISTINCT session_id) FROM audit_log WHERE reason = 'gsess finalize'",
         );
         assert_eq!(finalized, 500, "{mode}: sessions finalized before the stop");
-        assert_eq!(f.count(HALF_FINALIZED), 0, "{mode}: a half-finalized session");
+        assert_eq!(
+            f.count(HALF_FINALIZED),
+            0,
+            "{mode}: a half-finalized session"
+        );
 
         let rerun = f.gsess(&[], &args).success().json();
         assert_eq!(rerun["finalized_count"], TWO_BATCHES, "{rerun}");
@@ -387,7 +403,11 @@ fn server_stopped_during_a_claim_submit_then_a_rerun_sends_each_claim_once() {
         assert_eq!(sent(&f), (0, 0, 0), "{mode}: part of a submission stayed");
 
         let rerun = f.gsess(&[], &args).success().json();
-        assert_eq!(rerun["interchanges"].as_array().unwrap().len(), 1, "{rerun}");
+        assert_eq!(
+            rerun["interchanges"].as_array().unwrap().len(),
+            1,
+            "{rerun}"
+        );
         assert_eq!(sent(&f), (1, 3, 3), "{mode}: sent twice or not at all");
     }
 }
@@ -411,7 +431,9 @@ fn server_stopped_during_an_import_then_a_rerun_imports_it_once() {
                 .expect("spawn gsess");
             use std::io::Write;
             let mut stdin = child.stdin.take().expect("piped stdin");
-            stdin.write_all(document.as_bytes()).expect("write the document");
+            stdin
+                .write_all(document.as_bytes())
+                .expect("write the document");
             drop(stdin);
             Paused::new(child, "import-before-commit")
         };
@@ -421,8 +443,10 @@ fn server_stopped_during_an_import_then_a_rerun_imports_it_once() {
         assert_unavailable(code, &stderr);
         f.start();
         assert_eq!(
-            f.count("SELECT (SELECT count(*) FROM group_session) + (SELECT count(*) FROM member)
-                          + (SELECT count(*) FROM audit_log WHERE action = 'import')"),
+            f.count(
+                "SELECT (SELECT count(*) FROM group_session) + (SELECT count(*) FROM member)
+                          + (SELECT count(*) FROM audit_log WHERE action = 'import')"
+            ),
             0,
             "{mode}: part of the import stayed"
         );
@@ -430,7 +454,10 @@ fn server_stopped_during_an_import_then_a_rerun_imports_it_once() {
         f.gsess_stdin(&["import", "-"], &document).success();
         assert_eq!(f.count("SELECT count(*) FROM group_session"), 50);
         assert_eq!(f.count("SELECT count(*) FROM session_participant"), 200);
-        assert_eq!(f.count("SELECT count(*) FROM audit_log WHERE action = 'import'"), 1);
+        assert_eq!(
+            f.count("SELECT count(*) FROM audit_log WHERE action = 'import'"),
+            1
+        );
     }
 }
 
@@ -440,7 +467,10 @@ fn billing_watch_survives_a_server_restart_and_bills_a_session_ending_after_it()
     let tz: chrono_tz::Tz = "America/Los_Angeles".parse().unwrap();
     let ends = chrono::Utc::now() + chrono::Duration::seconds(15);
     let mut sessions = ended_sessions(1);
-    sessions[0]["starts_at"] = (ends - chrono::Duration::minutes(60)).with_timezone(&tz).to_rfc3339().into();
+    sessions[0]["starts_at"] = (ends - chrono::Duration::minutes(60))
+        .with_timezone(&tz)
+        .to_rfc3339()
+        .into();
     sessions[0]["ends_at"] = ends.with_timezone(&tz).to_rfc3339().into();
     f.gsess_stdin(&["import", "-"], &dataset(sessions).to_string())
         .success();
@@ -461,11 +491,18 @@ fn billing_watch_survives_a_server_restart_and_bills_a_session_ending_after_it()
     f.stop("fast");
     std::thread::sleep(Duration::from_secs(2));
     f.start();
-    assert_eq!(f.count("SELECT count(*) FROM charge"), 0, "billed before it ended");
+    assert_eq!(
+        f.count("SELECT count(*) FROM charge"),
+        0,
+        "billed before it ended"
+    );
 
     let deadline = Instant::now() + Duration::from_secs(90);
     while f.count("SELECT count(*) FROM charge") == 0 {
-        assert!(Instant::now() < deadline, "the watch never billed the session after the restart");
+        assert!(
+            Instant::now() < deadline,
+            "the watch never billed the session after the restart"
+        );
         std::thread::sleep(Duration::from_millis(250));
     }
     let pid = i32::try_from(watch.child.id()).expect("a pid");
@@ -473,7 +510,13 @@ fn billing_watch_survives_a_server_restart_and_bills_a_session_ending_after_it()
     unsafe { libc::kill(pid, libc::SIGTERM) };
     let (code, stderr) = watch.finish();
     assert_eq!(code, Some(0), "{stderr}");
-    assert!(stderr.contains("reconnecting"), "it never noticed the restart:\n{stderr}");
+    assert!(
+        stderr.contains("reconnecting"),
+        "it never noticed the restart:\n{stderr}"
+    );
     assert_eq!(billing_defects(&f), (0, 0));
-    assert_eq!(f.count("SELECT count(*) FROM charge WHERE status = 'ACTIVE'"), 3);
+    assert_eq!(
+        f.count("SELECT count(*) FROM charge WHERE status = 'ACTIVE'"),
+        3
+    );
 }

@@ -225,8 +225,11 @@ fn illegal_sequences(db: &TestDb) -> Vec<Value> {
 }
 
 fn import(db: &TestDb, sessions: Vec<Value>) {
-    db.gsess_stdin(&["import", "-"], &dataset(Value::Array(sessions)).to_string())
-        .success();
+    db.gsess_stdin(
+        &["import", "-"],
+        &dataset(Value::Array(sessions)).to_string(),
+    )
+    .success();
 }
 
 fn ids_and_rosters(
@@ -276,7 +279,9 @@ fn sixteen_markers_on_one_session_and_on_many_lose_nothing_and_break_no_transiti
     let ((), marked) = marking_while(&db, &writer, &[(8, &one), (8, &many)], || {
         std::thread::sleep(scale.marking_for)
     });
-    let [on_one, on_many] = <[Vec<Marked>; 2]>::try_from(marked).ok().expect("two groups");
+    let [on_one, on_many] = <[Vec<Marked>; 2]>::try_from(marked)
+        .ok()
+        .expect("two groups");
     let elapsed = started.elapsed();
 
     let one_codes = assert_only_expected_exits(&on_one);
@@ -388,7 +393,10 @@ fn four_billing_runs_and_a_watch_while_marks_go_on_charge_and_claim_each_member_
     }
     let codes = assert_only_expected_exits(&marked[0]);
     // Whatever the marks changed after the runs, one more run settles it.
-    let settle = db.gsess_as(&biller, &["--json", "billing", "run"]).success().json();
+    let settle = db
+        .gsess_as(&biller, &["--json", "billing", "run"])
+        .success()
+        .json();
 
     let built: u64 = runs
         .iter()
@@ -427,7 +435,10 @@ fn four_billing_runs_and_a_watch_while_marks_go_on_charge_and_claim_each_member_
          EXCEPT
          SELECT c.id, c.amount, c.amount, 1 FROM claim c WHERE c.is_live",
     );
-    assert!(claims_off.is_empty(), "claims off their charges: {claims_off:#?}");
+    assert!(
+        claims_off.is_empty(),
+        "claims off their charges: {claims_off:#?}"
+    );
     let off = charges_off_the_rules(&db);
     assert!(off.is_empty(), "charges off the rules: {off:#?}");
     let lost = lost_updates(&db);
