@@ -117,20 +117,30 @@ impl Faulty {
         self.sql(sql).parse().expect("a count")
     }
 
-    /// Stop the server: `fast` ends every session cleanly, `immediate` kills them as a crash
-    /// would (the restart then recovers from the WAL).
+    /// Stop the server as `pg_ctl stop -m MODE` does, by signalling the postmaster (pg_ctl
+    /// itself refuses to run as root): `fast` (SIGINT) ends every session cleanly,
+    /// `immediate` (SIGQUIT) kills them as a crash would and the restart recovers from the WAL.
     fn stop(&self, mode: &str) {
-        let cluster = &self.server.cluster;
-        let out = Command::new(cluster.bindir.join("pg_ctl"))
-            .args(["stop", "-w", "-m", mode, "-D"])
-            .arg(cluster.data_dir())
-            .output()
-            .expect("run pg_ctl");
-        assert!(
-            out.status.success(),
-            "pg_ctl stop -m {mode}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let signal = match mode {
+            "fast" => libc::SIGINT,
+            "immediate" => libc::SIGQUIT,
+            other => panic!("no shutdown mode {other}"),
+        };
+        let pid_file = self.server.cluster.data_dir().join("postmaster.pid");
+        let pid: i32 = std::fs::read_to_string(&pid_file)
+            .expect("postmaster.pid")
+            .lines()
+            .next()
+            .and_then(|l| l.trim().parse().ok())
+            .expect("the postmaster's pid");
+        // SAFETY: kill has no memory-safety preconditions.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0, "signal the postmaster");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        // SAFETY: as above; signal 0 only asks whether the process exists.
+        while unsafe { libc::kill(pid, 0) } == 0 {
+            assert!(Instant::now() < deadline, "the server did not stop ({mode})");
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     fn start(&self) {
@@ -210,11 +220,6 @@ impl Paused {
         let rest: Vec<String> = self.lines.iter().collect();
         (status.code(), rest.join("\n"))
     }
-
-    fn kill(mut self) {
-        self.child.kill().expect("kill gsess");
-        let _ = self.child.wait();
-    }
 }
 
 // --- Data ---------------------------------------------------------------------------------
@@ -236,7 +241,7 @@ fn ended_sessions(count: usize) -> Value {
     )
 }
 
-/// Everyone attended except M004, left SCHEDULED for finalize.
+/// Everyone attended, the supervisor too, except M004, left SCHEDULED for finalize.
 const TAKE_ATTENDANCE: &str = "UPDATE session_participant p SET status = 'ATTENDED' FROM member m
       WHERE m.id = p.member_id AND m.mrn <> 'M004'";
 
@@ -518,5 +523,256 @@ fn billing_watch_survives_a_server_restart_and_bills_a_session_ending_after_it()
     assert_eq!(
         f.count("SELECT count(*) FROM charge WHERE status = 'ACTIVE'"),
         3
+    );
+}
+
+// --- gsess killed in the middle ------------------------------------------------------------
+
+/// A roll-call-sized fixture on the harness cluster: `count` ended sessions, attendance taken
+/// but M004 left SCHEDULED.
+fn ended_on(db: &TestDb, count: usize) {
+    db.gsess_stdin(
+        &["import", "-"],
+        &dataset(ended_sessions(count)).to_string(),
+    )
+    .success();
+    db.sql(TAKE_ATTENDANCE);
+}
+
+/// Everything a batch could have written, as one comparable text.
+fn snapshot(db: &TestDb) -> String {
+    db.scalar(
+        "SELECT concat_ws(' | ',
+            (SELECT string_agg(id || ':' || status, ',' ORDER BY id) FROM session_participant),
+            (SELECT count(*) FROM charge), (SELECT count(*) FROM claim),
+            (SELECT count(*) FROM edi_document), (SELECT count(*) FROM group_session),
+            (SELECT string_agg(status, ',' ORDER BY id) FROM claim),
+            (SELECT count(*) FROM audit_log))",
+    )
+}
+
+/// Start gsess paused at `point` (as `login`), wait for its `nth` pause, SIGKILL it, and wait
+/// until its backend is gone.
+fn kill_at(db: &TestDb, login: &str, point: &str, nth: usize, args: &[&str]) {
+    let mut running = db.spawn_watched_as(
+        login,
+        &[
+            ("GSESS_TEST_PAUSE", point),
+            ("GSESS_TEST_PAUSE_SECONDS", "2"),
+        ],
+        args,
+    );
+    for _ in 0..nth {
+        running.wait_for_line(&format!("paused at {point}"));
+    }
+    running.kill();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while db.scalar::<i64>(&format!(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = '{}' AND application_name = 'gsess'",
+        db.name
+    )) > 0
+    {
+        assert!(Instant::now() < deadline, "the killed backend lingers");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn finalize_killed_in_its_second_batch_keeps_the_first_and_none_of_the_second() {
+    let db = TestDb::new();
+    ended_on(&db, TWO_BATCHES);
+    let writer = db.login("writer", &[READ, WRITE]);
+    let ids: Vec<String> = db
+        .rows("SELECT id FROM group_session ORDER BY id")
+        .iter()
+        .map(|r| r["id"].to_string())
+        .collect();
+    let mut args = vec!["--json", "finalize", "--yes"];
+    args.extend(ids.iter().map(String::as_str));
+
+    kill_at(&db, &writer, "finalize-batch-before-commit", 2, &args);
+    let finalized: i64 = db
+        .scalar("SELECT count(DISTINCT session_id) FROM audit_log WHERE reason = 'gsess finalize'");
+    assert_eq!(
+        finalized, 500,
+        "the first batch committed, the second did not"
+    );
+    let half: i64 = db.scalar(
+        "SELECT count(*) FROM group_session g
+          WHERE EXISTS (SELECT 1 FROM session_participant p WHERE p.session_id = g.id AND p.status = 'SCHEDULED')
+            AND EXISTS (SELECT 1 FROM audit_log a WHERE a.session_id = g.id AND a.reason = 'gsess finalize')",
+    );
+    assert_eq!(half, 0, "a half-finalized session");
+    let rerun = db.gsess_as(&writer, &args).success().json();
+    assert_eq!(rerun["finalized_count"], TWO_BATCHES, "{rerun}");
+    let marks: i64 = db.scalar(
+        "SELECT count(*) FROM audit_log WHERE reason = 'gsess finalize' AND action = 'roster.mark'",
+    );
+    assert_eq!(marks, TWO_BATCHES as i64, "finalize marks lost or doubled");
+}
+
+#[test]
+fn a_billing_run_killed_mid_batch_leaves_nothing_of_it() {
+    let db = TestDb::new();
+    ended_on(&db, 3);
+    db.sql("UPDATE session_participant SET status = 'ABSENT' WHERE status = 'SCHEDULED'");
+    let biller = db.login("biller", &[READ, BILLING]);
+    let before = snapshot(&db);
+    kill_at(
+        &db,
+        &biller,
+        "billing-batch-before-commit",
+        1,
+        &["billing", "run"],
+    );
+    assert_eq!(snapshot(&db), before, "part of the killed batch stayed");
+    let rerun = db
+        .gsess_as(&biller, &["--json", "billing", "run"])
+        .success()
+        .json();
+    assert_eq!(rerun["charges_built"], 9, "{rerun}");
+    assert_eq!(rerun["claims_built"], 9, "{rerun}");
+}
+
+#[test]
+fn a_claim_submit_killed_before_commit_sends_nothing() {
+    let db = TestDb::new();
+    ended_on(&db, 1);
+    db.sql("UPDATE session_participant SET status = 'ABSENT' WHERE status = 'SCHEDULED'");
+    let biller = db.login("biller", &[READ, BILLING]);
+    db.gsess_as(&biller, &["billing", "run"]).success();
+    let session: i64 = db.scalar("SELECT min(id) FROM group_session");
+    let sid = session.to_string();
+    let args = ["--json", "claim", "submit", "--session", &sid];
+    let before = snapshot(&db);
+    kill_at(&db, &biller, "submit-before-commit", 1, &args);
+    assert_eq!(
+        snapshot(&db),
+        before,
+        "part of the killed submission stayed"
+    );
+    db.gsess_as(&biller, &args).success();
+    let sent: i64 = db.scalar("SELECT count(*) FROM claim WHERE status = 'SUBMITTED'");
+    let documents: i64 = db.scalar("SELECT count(*) FROM edi_document");
+    assert_eq!((sent, documents), (3, 1));
+}
+
+#[test]
+fn an_import_killed_before_commit_imports_nothing() {
+    let db = TestDb::new();
+    let document = dataset(ended_sessions(20)).to_string();
+    let file = std::env::temp_dir().join(format!("gsess-faults-{}.json", db.name));
+    std::fs::write(&file, &document).unwrap();
+    let path = file.to_str().unwrap();
+    let before = snapshot(&db);
+    let admin = db.login("admin", &["gsess.admin"]);
+    kill_at(&db, &admin, "import-before-commit", 1, &["import", path]);
+    assert_eq!(snapshot(&db), before, "part of the killed import stayed");
+    db.gsess_as(&admin, &["import", path]).success();
+    assert_eq!(db.scalar::<i64>("SELECT count(*) FROM group_session"), 20);
+    assert_eq!(
+        db.scalar::<i64>("SELECT count(*) FROM session_participant"),
+        80
+    );
+    let _ = std::fs::remove_file(&file);
+}
+
+// --- Timeouts ----------------------------------------------------------------------------
+
+/// Run gsess and return it with how long it took.
+fn timed(run: impl FnOnce() -> common::Run) -> (common::Run, Duration) {
+    let started = Instant::now();
+    let run = run();
+    (run, started.elapsed())
+}
+
+#[test]
+fn a_held_row_lock_makes_mark_and_finalize_give_up_after_the_lock_timeout() {
+    let db = TestDb::new();
+    ended_on(&db, 1);
+    let writer = db.login("writer", &[READ, WRITE]);
+    let session: i64 = db.scalar("SELECT id FROM group_session");
+    let sid = session.to_string();
+    let holds = [
+        format!("SELECT 1 FROM group_session WHERE id = {session} FOR UPDATE"),
+        format!(
+            "SELECT 1 FROM session_participant p JOIN member m ON m.id = p.member_id
+              WHERE p.session_id = {session} AND m.mrn = 'M004' FOR UPDATE"
+        ),
+    ];
+    for hold in &holds {
+        let held = db.begin_held(hold);
+        for args in [
+            vec![
+                "--json",
+                "--lock-timeout",
+                "1s",
+                "mark",
+                &sid,
+                "late",
+                "M004",
+            ],
+            vec!["--json", "--lock-timeout", "1s", "finalize", "--yes", &sid],
+        ] {
+            let (run, took) = timed(|| db.gsess_as(&writer, &args));
+            run.code(9).stderr_contains("lock");
+            assert!(
+                took < Duration::from_secs(8),
+                "{args:?} took {took:?} under {hold}"
+            );
+        }
+        drop(held);
+    }
+    assert_eq!(
+        db.roster_status(session, "M004").as_deref(),
+        Some("SCHEDULED")
+    );
+    db.gsess_as(&writer, &["mark", &sid, "late", "M004"])
+        .success();
+}
+
+#[test]
+fn a_slow_statement_makes_mark_and_finalize_give_up_after_the_statement_timeout() {
+    let db = TestDb::new();
+    ended_on(&db, 1);
+    let writer = db.login("writer", &[READ, WRITE]);
+    let session: i64 = db.scalar("SELECT id FROM group_session");
+    let sid = session.to_string();
+    db.sql(
+        "CREATE FUNCTION slow_attendance() RETURNS trigger LANGUAGE plpgsql AS
+           $$ BEGIN PERFORM pg_sleep(30); RETURN NULL; END $$;
+         CREATE TRIGGER slow_attendance AFTER UPDATE ON session_participant
+           FOR EACH STATEMENT EXECUTE FUNCTION slow_attendance();",
+    );
+    for args in [
+        vec![
+            "--json",
+            "--lock-timeout",
+            "60s",
+            "--statement-timeout",
+            "1s",
+            "mark",
+            &sid,
+            "late",
+            "M004",
+        ],
+        vec![
+            "--json",
+            "--lock-timeout",
+            "60s",
+            "--statement-timeout",
+            "1s",
+            "finalize",
+            "--yes",
+            &sid,
+        ],
+    ] {
+        let (run, took) = timed(|| db.gsess_as(&writer, &args));
+        run.code(9).stderr_contains("statement");
+        assert!(took < Duration::from_secs(8), "{args:?} took {took:?}");
+    }
+    assert_eq!(
+        db.roster_status(session, "M004").as_deref(),
+        Some("SCHEDULED")
     );
 }
