@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::billing::{dataset, session};
+use common::billing::{dataset, session, DANA};
 use common::{gsess_binary, TestDb};
 use gsess::embedded::Cluster;
 use serde_json::Value;
@@ -134,11 +134,18 @@ impl Faulty {
             .and_then(|l| l.trim().parse().ok())
             .expect("the postmaster's pid");
         // SAFETY: kill has no memory-safety preconditions.
-        assert_eq!(unsafe { libc::kill(pid, signal) }, 0, "signal the postmaster");
+        assert_eq!(
+            unsafe { libc::kill(pid, signal) },
+            0,
+            "signal the postmaster"
+        );
         let deadline = Instant::now() + Duration::from_secs(30);
         // SAFETY: as above; signal 0 only asks whether the process exists.
         while unsafe { libc::kill(pid, 0) } == 0 {
-            assert!(Instant::now() < deadline, "the server did not stop ({mode})");
+            assert!(
+                Instant::now() < deadline,
+                "the server did not stop ({mode})"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -241,7 +248,7 @@ fn ended_sessions(count: usize) -> Value {
     )
 }
 
-/// Everyone attended, the supervisor too, except M004, left SCHEDULED for finalize.
+/// Everyone attended except M004, left SCHEDULED for finalize.
 const TAKE_ATTENDANCE: &str = "UPDATE session_participant p SET status = 'ATTENDED' FROM member m
       WHERE m.id = p.member_id AND m.mrn <> 'M004'";
 
@@ -379,6 +386,10 @@ fn billed(f: &Faulty) {
     f.gsess_stdin(&["import", "-"], &dataset(ended_sessions(2)).to_string())
         .success();
     f.sql(&format!("{TAKE_ATTENDANCE}; UPDATE session_participant SET status = 'ABSENT' WHERE status = 'SCHEDULED'"));
+    for session in session_ids(f) {
+        f.gsess(&[], &["mark", &session, "attended", "--supervisor", DANA])
+            .success();
+    }
     f.gsess(&[], &["billing", "run"]).success();
 }
 
@@ -640,9 +651,11 @@ fn a_claim_submit_killed_before_commit_sends_nothing() {
     ended_on(&db, 1);
     db.sql("UPDATE session_participant SET status = 'ABSENT' WHERE status = 'SCHEDULED'");
     let biller = db.login("biller", &[READ, BILLING]);
-    db.gsess_as(&biller, &["billing", "run"]).success();
     let session: i64 = db.scalar("SELECT min(id) FROM group_session");
     let sid = session.to_string();
+    db.gsess(&["mark", &sid, "attended", "--supervisor", DANA])
+        .success();
+    db.gsess_as(&biller, &["billing", "run"]).success();
     let args = ["--json", "claim", "submit", "--session", &sid];
     let before = snapshot(&db);
     kill_at(&db, &biller, "submit-before-commit", 1, &args);
