@@ -1,5 +1,5 @@
 //! Attendance writes in SQL: resolving the MRNs and NPIs a command names against a session
-//! (one statement), locking rows (`FOR UPDATE`, in id order) to judge them on what they hold,
+//! (one statement), locking rows (in id order) to judge them on what they hold,
 //! setting their status (one `UPDATE … WHERE id = ANY` per table), adding and removing roster
 //! rows, adding a substitute supervisor. The triggers and grants stay the final guard; what
 //! gsess checks first, and in which order, is `ops::attendance`'s.
@@ -10,26 +10,45 @@ use crate::rules::AttendanceStatus;
 use serde::Deserialize;
 use sqlx::PgConnection;
 
-/// Lock rows `FOR UPDATE`, in id order, and read them as they now stand: `key` is the
-/// participant's MRN or the supervisor's NPI.
-fn lock_sql(kind: RowKind) -> &'static str {
+/// How strongly a writer locks the rows it is about to change.
+#[derive(Debug, Clone, Copy)]
+pub enum RowLock {
+    /// `FOR NO KEY UPDATE`: only the status will change. A billing run holding the session
+    /// and inserting a charge takes `FOR KEY SHARE` on its roster row (the foreign key); a
+    /// `FOR UPDATE` here would block it while this writer waits for that session: a deadlock.
+    Mark,
+    /// `FOR UPDATE`: the row will be deleted (only SCHEDULED rows, which carry no charge).
+    Remove,
+}
+
+/// Lock rows in id order and read them as they now stand: `key` is the participant's MRN or
+/// the supervisor's NPI.
+fn lock_sql(kind: RowKind, lock: RowLock) -> &'static str {
+    macro_rules! locking {
+        ($select:literal, $alias:literal) => {
+            match lock {
+                RowLock::Mark => concat!($select, " FOR NO KEY UPDATE OF ", $alias),
+                RowLock::Remove => concat!($select, " FOR UPDATE OF ", $alias),
+            }
+        };
+    }
     match kind {
-        RowKind::Participant => {
+        RowKind::Participant => locking!(
             "SELECT p.id, p.status::text AS status, m.mrn AS key,
                     m.first_name || ' ' || m.last_name AS name
                FROM session_participant p JOIN member m ON m.id = p.member_id
               WHERE p.facility_id = $1 AND p.id = ANY ($2)
-              ORDER BY p.id
-                FOR UPDATE OF p"
-        }
-        RowKind::Supervisor => {
+              ORDER BY p.id",
+            "p"
+        ),
+        RowKind::Supervisor => locking!(
             "SELECT x.id, x.status::text AS status, v.npi::text AS key,
                     v.first_name || ' ' || v.last_name AS name
                FROM session_supervisor x JOIN provider v ON v.id = x.provider_id
               WHERE x.facility_id = $1 AND x.id = ANY ($2)
-              ORDER BY x.id
-                FOR UPDATE OF x"
-        }
+              ORDER BY x.id",
+            "x"
+        ),
     }
 }
 
@@ -168,13 +187,14 @@ impl LockedRow {
 pub async fn lock_rows(
     conn: &mut PgConnection,
     kind: RowKind,
+    lock: RowLock,
     facility_id: i64,
     ids: &[i64],
 ) -> DbResult<Vec<LockedRow>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(sqlx::query_as(lock_sql(kind))
+    Ok(sqlx::query_as(lock_sql(kind, lock))
         .bind(facility_id)
         .bind(ids)
         .fetch_all(&mut *conn)

@@ -18,7 +18,7 @@
 
 use super::billing;
 use super::session::{self, locked, no_session};
-use crate::db::attendance::{self as sql, Resolution, Resolved, Scheduled};
+use crate::db::attendance::{self as sql, Resolution, Resolved, RowLock, Scheduled};
 use crate::db::{self, Retry};
 use crate::error::{Error, ExitKind, Result};
 use crate::model::{Change, RowKind, SessionRecord};
@@ -149,10 +149,22 @@ async fn mark_in(
     }
 
     let facility_id = resolution.facility_id;
-    let participants =
-        sql::lock_rows(conn, RowKind::Participant, facility_id, &participant_ids).await?;
-    let supervisors =
-        sql::lock_rows(conn, RowKind::Supervisor, facility_id, &supervisor_ids).await?;
+    let participants = sql::lock_rows(
+        conn,
+        RowKind::Participant,
+        RowLock::Mark,
+        facility_id,
+        &participant_ids,
+    )
+    .await?;
+    let supervisors = sql::lock_rows(
+        conn,
+        RowKind::Supervisor,
+        RowLock::Mark,
+        facility_id,
+        &supervisor_ids,
+    )
+    .await?;
 
     // A named row removed between the resolution and the lock (`roster remove`).
     let gone: Vec<String> = resolution
@@ -458,7 +470,14 @@ async fn roster_remove_in(conn: &mut PgConnection, session_id: i64, mrns: &[Stri
     check_on_session(&resolution)?;
     let mut ids: Vec<i64> = resolution.members.iter().filter_map(|r| r.row_id).collect();
     ids.sort_unstable();
-    let rows = sql::lock_rows(conn, RowKind::Participant, resolution.facility_id, &ids).await?;
+    let rows = sql::lock_rows(
+        conn,
+        RowKind::Participant,
+        RowLock::Remove,
+        resolution.facility_id,
+        &ids,
+    )
+    .await?;
     if rows.len() != ids.len() {
         return Err(Error::not_found(format!(
             "a member named left session {session_id} meanwhile: nothing removed"

@@ -169,6 +169,7 @@ where
         let taken = take(tx).await?;
         let last = taken.last().map(|t| (t.ends_at, t.id));
         let done = bill(tx, request, &taken).await?;
+        super::pause_point("billing-batch-before-commit").await;
         Ok((done, last))
     };
     if request.dry_run {

@@ -448,6 +448,7 @@ pub async fn apply_batch(
             let records = db::session::load_sessions(tx, &changed).await?;
             billing::resync(tx, &records).await?;
         }
+        super::pause_point("finalize-batch-before-commit").await;
         Ok(outcome)
     })
     .await

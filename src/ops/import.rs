@@ -42,6 +42,7 @@ pub async fn import(
             summary["source"] = source.into();
             sql::audit(tx, &summary).await?;
         }
+        super::pause_point("import-before-commit").await;
         Ok(Imported {
             outcome,
             dry_run,

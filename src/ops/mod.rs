@@ -54,12 +54,17 @@ impl Progress for Silent {
 
 /// A place where a test build can be told to stop and wait (`GSESS_TEST_PAUSE=NAME`), so a
 /// test can kill gsess there and prove that nothing of an unfinished transaction remains.
-/// Release builds have no such place.
+/// The pause lasts `GSESS_TEST_PAUSE_SECONDS` (default 60), so a test can also let it go on
+/// after stopping the server underneath it. Release builds have no such place.
 pub async fn pause_point(name: &str) {
     #[cfg(debug_assertions)]
     if std::env::var("GSESS_TEST_PAUSE").is_ok_and(|wanted| wanted == name) {
+        let seconds = std::env::var("GSESS_TEST_PAUSE_SECONDS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(60);
         eprintln!("gsess: paused at {name} (GSESS_TEST_PAUSE, test builds only)");
-        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+        tokio::time::sleep(std::time::Duration::from_secs(seconds)).await;
     }
     #[cfg(not(debug_assertions))]
     let _ = name;

@@ -99,6 +99,7 @@ pub async fn submit(
                 edi: text,
             });
         }
+        super::pause_point("submit-before-commit").await;
         Ok(sent)
     })
     .await
