@@ -411,7 +411,9 @@ fn four_billing_runs_and_a_watch_while_marks_go_on_charge_and_claim_each_member_
         marked[0].len(),
         settle["charges_built"]
     );
-    assert!(built > 0 && claims > 0, "the runs billed nothing");
+    // The watch may have billed the sessions before any of the runs did: what matters is
+    // that the work was done, once.
+    assert!(charges > 0 && claims > 0, "nothing was billed");
 
     let doubled_charges = db.rows(
         "SELECT facility_id, session_id, member_id, count(*) FROM charge WHERE status = 'ACTIVE'
