@@ -551,6 +551,16 @@ pub struct Counts {
     pub removed: i64,
 }
 
+/// The counts of a section written in batches add up.
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, batch: Counts) {
+        self.created += batch.created;
+        self.updated += batch.updated;
+        self.unchanged += batch.unchanged;
+        self.removed += batch.removed;
+    }
+}
+
 /// What an import did (or, on a dry run, would do).
 #[derive(Debug, Clone, Default)]
 pub struct ImportOutcome {
