@@ -58,10 +58,12 @@ BEGIN
           WHERE (g.facility_id, g.id) IN (SELECT n.facility_id, n.session_id FROM new_rows n)
           ORDER BY g.facility_id, g.id
             FOR NO KEY UPDATE;
-        -- A claim lookup per session, not per row; the error names the session of the first
-        -- row refused, the one the row trigger would have named.
+        -- A claim lookup per session, not per row (materialized, or the test would be pushed
+        -- down to every row); the error names the session of the first row refused, the one
+        -- the row trigger would have named.
+        WITH t AS MATERIALIZED (SELECT DISTINCT n.facility_id, n.session_id FROM new_rows n)
         SELECT array_agg(t.session_id) INTO refused
-          FROM (SELECT DISTINCT n.facility_id, n.session_id FROM new_rows n) t
+          FROM t
          WHERE session_is_locked(t.facility_id, t.session_id)
            AND NOT (forcing AND forced_in_this_transaction(t.facility_id, t.session_id));
         IF refused IS NOT NULL THEN
