@@ -50,30 +50,6 @@ DECLARE
     refused  bigint[];
     locked   bigint;
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        -- As attendance_row_guard does for each row: lock first (a claim is built under FOR
-        -- UPDATE of its session), then look for a claim, in a statement of its own so that it
-        -- sees one committed while we waited.
-        PERFORM 1 FROM group_session g
-          WHERE (g.facility_id, g.id) IN (SELECT n.facility_id, n.session_id FROM new_rows n)
-          ORDER BY g.facility_id, g.id
-            FOR NO KEY UPDATE;
-        -- A claim lookup per session, not per row (materialized, or the test would be pushed
-        -- down to every row); the error names the session of the first row refused, the one
-        -- the row trigger would have named.
-        WITH t AS MATERIALIZED (SELECT DISTINCT n.facility_id, n.session_id FROM new_rows n)
-        SELECT array_agg(t.session_id) INTO refused
-          FROM t
-         WHERE session_is_locked(t.facility_id, t.session_id)
-           AND NOT (forcing AND forced_in_this_transaction(t.facility_id, t.session_id));
-        IF refused IS NOT NULL THEN
-            SELECT n.session_id INTO locked FROM new_rows n WHERE n.session_id = ANY (refused) LIMIT 1;
-            RAISE EXCEPTION USING ERRCODE = 'GS423',
-                MESSAGE = format('session %s is locked: a claim exists for it', locked),
-                HINT = 'a locked session is corrected with gsess force-update (scope clinical.attendance.write.force)';
-        END IF;
-    END IF;
-
     EXECUTE format($sql$
         WITH c AS MATERIALIZED (%s), logged AS (
             -- A forced correction writes one summary entry itself instead of one per row.
@@ -92,6 +68,24 @@ BEGIN
         SELECT array_agg(id ORDER BY id) FROM bumped
         $sql$, changed)
         INTO sessions USING action, forcing;
+    IF TG_OP = 'INSERT' THEN
+        -- As attendance_row_guard does for each row: the bump above locked the sessions (a
+        -- claim is built under FOR UPDATE of its session); now look for a claim, in a statement
+        -- of its own, which sees one committed while the bump waited. A claim lookup per
+        -- session, not per row (materialized, or the test would be pushed down to every row);
+        -- the error names the session of the first row refused, as the row trigger would have.
+        WITH t AS MATERIALIZED (SELECT DISTINCT n.facility_id, n.session_id FROM new_rows n)
+        SELECT array_agg(t.session_id) INTO refused
+          FROM t
+         WHERE session_is_locked(t.facility_id, t.session_id)
+           AND NOT (forcing AND forced_in_this_transaction(t.facility_id, t.session_id));
+        IF refused IS NOT NULL THEN
+            SELECT n.session_id INTO locked FROM new_rows n WHERE n.session_id = ANY (refused) LIMIT 1;
+            RAISE EXCEPTION USING ERRCODE = 'GS423',
+                MESSAGE = format('session %s is locked: a claim exists for it', locked),
+                HINT = 'a locked session is corrected with gsess force-update (scope clinical.attendance.write.force)';
+        END IF;
+    END IF;
     IF sessions IS NULL THEN
         RETURN NULL;
     END IF;
