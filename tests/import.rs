@@ -352,6 +352,32 @@ fn a_reimport_changes_nothing_and_duplicates_nothing() {
 }
 
 #[test]
+fn a_section_of_several_batches_is_counted_as_one() {
+    let db = TestDb::new();
+    // Three batches of members: 10,000, 10,000 and 5,001.
+    let members: Vec<Value> = (0..25_001)
+        .map(|i| {
+            json!({"mrn": format!("M{i:05}"), "first_name": "Ana", "last_name": "Lopez",
+                   "birth_date": "2001-02-03", "sex": "F"})
+        })
+        .collect();
+    let mut document = json!({ "members": members });
+    let json = import(&db, &document).success().json();
+    assert_eq!(json["created"], json!({"members": 25_001}));
+    assert_eq!(count(&db, "member"), 25_001);
+
+    set(&mut document, "/members/25000/last_name", json!("Kim"));
+    let json = import(&db, &document).success().json();
+    assert_eq!(json["created"], json!({"members": 0}));
+    assert_eq!(json["updated"], json!({"members": 1}));
+    assert_eq!(json["unchanged"], json!({"members": 25_000}));
+    assert_eq!(
+        db.scalar::<String>("SELECT last_name FROM member WHERE mrn = 'M25000'"),
+        "Kim"
+    );
+}
+
+#[test]
 fn a_changed_row_is_counted_as_updated_and_written() {
     let db = TestDb::new();
     let mut document = fixture("full.json");

@@ -9,7 +9,7 @@
 
 use super::{
     Address, CoverageEntry, Date, Document, Facility, Member, Payer, Session, SizeBandEntry,
-    StaffAssignment, Subscriber, SupervisionRuleEntry, User,
+    StaffAssignment, Subscriber, SupervisionRuleEntry, Text, User,
 };
 use crate::error::{Error, Result};
 use crate::rules::limits::check_roster_size;
@@ -120,7 +120,7 @@ pub fn outside_references(document: &Document) -> Outside<'_> {
             coverages
                 .map(|c| c.member.as_str())
                 .chain(assignments.clone().map(|a| a.member.as_str()))
-                .chain(sessions.flat_map(|s| s.participants.iter().map(String::as_str))),
+                .chain(sessions.flat_map(|s| s.participants.iter().map(Text::as_str))),
             &members,
         ),
         providers: outside(assignments.map(|a| a.provider.as_str()), &providers),
@@ -140,7 +140,7 @@ fn normalize(document: &mut Document) {
     for member in document.members.iter_mut().flatten() {
         for code in member.diagnosis_codes.iter_mut().flatten() {
             if let Some(normal) = normal_diagnosis_code(code) {
-                *code = normal;
+                *code = normal.into();
             }
         }
     }
@@ -187,12 +187,12 @@ fn claim_text(value: &str, rule: x12::ElementRule) -> Check {
     check_storable(value, rule)
 }
 
-fn optional_claim_text(value: &Option<String>, rule: x12::ElementRule) -> Check {
+fn optional_claim_text(value: &Option<Text>, rule: x12::ElementRule) -> Check {
     optional_text(value)?;
     value.as_deref().map_or(Ok(()), |v| check_storable(v, rule))
 }
 
-fn optional_text(value: &Option<String>) -> Check {
+fn optional_text(value: &Option<Text>) -> Check {
     match value {
         Some(v) if v.trim().is_empty() => {
             Err("must not be empty (leave it out, or null, for none)".into())
@@ -227,7 +227,7 @@ fn npi(value: &str) -> Check {
 }
 
 /// A check of an optional value: absent is fine.
-fn optional(value: &Option<String>, check: fn(&str) -> Check) -> Check {
+fn optional(value: &Option<Text>, check: fn(&str) -> Check) -> Check {
     value.as_deref().map_or(Ok(()), check)
 }
 

@@ -1,14 +1,15 @@
 //! The SQL of an import: the look-ups validation needs (one query per kind of key, `= ANY`)
-//! and the upserts, one set-based statement per section in foreign-key order, all inside the
-//! caller's transaction.
+//! and the upserts, one set-based statement per section — or per batch of up to 10,000 of its
+//! rows — in foreign-key order, all inside the caller's transaction.
 //!
 //! Each upsert is `INSERT … SELECT FROM unnest(…) ON CONFLICT (natural key) DO UPDATE … WHERE
 //! (columns) IS DISTINCT FROM (new columns)`, so an unchanged row is not written at all, and
 //! `RETURNING (xmax = 0)` tells a created row from an updated one: the counts come back from
 //! the statement itself. A 10,000-member document costs the same handful of statements as a
-//! one-member one. Arrays of arrays (diagnosis codes, modifiers) travel as one delimited string
-//! per row — PostgreSQL arrays must be rectangular — after validation made sure the delimiter
-//! cannot occur in them.
+//! one-member one; a 100,000-member one ten times as many, so that none binds more than a few
+//! megabytes of arrays. Arrays of arrays (diagnosis codes, modifiers) travel as one delimited
+//! string per row — PostgreSQL arrays must be rectangular — after validation made sure the
+//! delimiter cannot occur in them.
 
 use super::{DbError, DbResult};
 use crate::dataset::validate::{ExistingBand, Known, Outside};
@@ -118,30 +119,53 @@ async fn existing_bands(conn: &mut PgConnection, payers: &[&str]) -> DbResult<Ve
         .collect())
 }
 
-/// Write a validated document, section by section in foreign-key order.
+/// Rows bound to one statement: enough to stay set-based, few enough that the bind arrays and
+/// the message carrying them stay a few megabytes whatever the size of the document.
+const BATCH: usize = 10_000;
+/// A section written in one statement whatever its size (see `apply`).
+const WHOLE: usize = usize::MAX;
+
+/// Write a validated document, section by section in foreign-key order, each in batches of
+/// rows (whose counts add up).
 pub async fn apply(
     conn: &mut PgConnection,
     document: &Document,
 ) -> Result<ImportOutcome, SectionError> {
     let mut outcome = ImportOutcome::default();
     macro_rules! section {
-        ($field:ident, $section:expr, $upsert:ident) => {
+        ($field:ident, $section:expr, $upsert:ident, $batch:expr) => {
             if let Some(rows) = &document.$field {
-                let counts = $upsert(conn, rows).await.map_err(in_section($section))?;
+                let mut counts = Counts::default();
+                for batch in rows.chunks($batch) {
+                    counts += $upsert(conn, batch).await.map_err(in_section($section))?;
+                }
                 outcome.sections.push(($section, counts));
             }
         };
     }
-    section!(facilities, Section::Facilities, facilities);
-    section!(payers, Section::Payers, payers);
-    section!(group_types, Section::GroupTypes, group_types);
-    section!(members, Section::Members, members);
-    section!(providers, Section::Providers, providers);
-    section!(users, Section::Users, users);
-    section!(coverages, Section::Coverages, coverages);
-    section!(staff_assignments, Section::StaffAssignments, assignments);
-    section!(supervision_rules, Section::SupervisionRules, rules);
-    section!(size_bands, Section::SizeBands, bands);
+    section!(facilities, Section::Facilities, facilities, BATCH);
+    section!(payers, Section::Payers, payers, BATCH);
+    section!(group_types, Section::GroupTypes, group_types, BATCH);
+    section!(members, Section::Members, members, BATCH);
+    section!(providers, Section::Providers, providers, BATCH);
+    section!(users, Section::Users, users, BATCH);
+    section!(coverages, Section::Coverages, coverages, BATCH);
+    // The assignments' trigger derives the supervisors of their members' sessions once per
+    // statement: in batches, a provider moving from one member to another could be taken off a
+    // session by one batch and put back by the next.
+    section!(
+        staff_assignments,
+        Section::StaffAssignments,
+        assignments,
+        WHOLE
+    );
+    section!(supervision_rules, Section::SupervisionRules, rules, BATCH);
+    // Shrinking bands go first across the whole section (see `bands`).
+    section!(size_bands, Section::SizeBands, bands, WHOLE);
+    // Sessions and their rosters in one statement each (their bind arrays are a few numbers a
+    // row): in batches, the roster trigger would derive supervisors once a batch, planned
+    // against tables this transaction grew from nothing, without statistics — nested loops
+    // over every supervisor row written so far, quadratic.
     if let Some(rows) = &document.sessions {
         sessions(conn, rows, &mut outcome).await?;
     }
@@ -177,7 +201,9 @@ type CountsQuery<'q> = QueryAs<'q, Postgres, (i64, i64, i64), PgArguments>;
 
 /// Run an upsert that answers (rows after resolving references, created, updated).
 async fn counted(conn: &mut PgConnection, query: CountsQuery<'_>, rows: usize) -> DbResult<Counts> {
-    let (resolved, created, updated) = query.fetch_one(&mut *conn).await?;
+    // Unnamed, so each batch is planned for its own arrays: a statement the server has seen five
+    // times may otherwise get a generic plan that guesses ten rows an array.
+    let (resolved, created, updated) = query.persistent(false).fetch_one(&mut *conn).await?;
     if resolved != rows as i64 {
         // Validation resolved every reference; losing a row here would be a bug, not input.
         return Err(DbError::unexpected(format!(
@@ -193,9 +219,6 @@ async fn counted(conn: &mut PgConnection, query: CountsQuery<'_>, rows: usize) -
 }
 
 async fn facilities(conn: &mut PgConnection, rows: &[Facility]) -> DbResult<Counts> {
-    if rows.is_empty() {
-        return Ok(Counts::default());
-    }
     let query = sqlx::query_as(
         "WITH input AS (
              SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
@@ -254,9 +277,6 @@ async fn facilities(conn: &mut PgConnection, rows: &[Facility]) -> DbResult<Coun
 }
 
 async fn payers(conn: &mut PgConnection, rows: &[Payer]) -> DbResult<Counts> {
-    if rows.is_empty() {
-        return Ok(Counts::default());
-    }
     let query = sqlx::query_as(
         "WITH input AS (
              SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
@@ -289,9 +309,6 @@ async fn payers(conn: &mut PgConnection, rows: &[Payer]) -> DbResult<Counts> {
 }
 
 async fn group_types(conn: &mut PgConnection, rows: &[GroupType]) -> DbResult<Counts> {
-    if rows.is_empty() {
-        return Ok(Counts::default());
-    }
     let query = sqlx::query_as(
         "WITH input AS (
              SELECT * FROM unnest($1::text[], $2::text[]) AS t(code, name)
@@ -312,9 +329,6 @@ async fn group_types(conn: &mut PgConnection, rows: &[GroupType]) -> DbResult<Co
 }
 
 async fn members(conn: &mut PgConnection, rows: &[Member]) -> DbResult<Counts> {
-    if rows.is_empty() {
-        return Ok(Counts::default());
-    }
     let query = sqlx::query_as(
         "WITH input AS (
              SELECT t.mrn, t.first_name, t.last_name, t.birth_date, t.sex,
@@ -377,9 +391,6 @@ async fn members(conn: &mut PgConnection, rows: &[Member]) -> DbResult<Counts> {
 }
 
 async fn providers(conn: &mut PgConnection, rows: &[Provider]) -> DbResult<Counts> {
-    if rows.is_empty() {
-        return Ok(Counts::default());
-    }
     let query = sqlx::query_as(
         "WITH input AS (
              SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS t(npi, first_name, last_name)
@@ -402,9 +413,6 @@ async fn providers(conn: &mut PgConnection, rows: &[Provider]) -> DbResult<Count
 }
 
 async fn users(conn: &mut PgConnection, rows: &[User]) -> DbResult<Counts> {
-    if rows.is_empty() {
-        return Ok(Counts::default());
-    }
     let query = sqlx::query_as(
         "WITH input AS (
              SELECT t.login, t.name, f.id AS home_facility_id
@@ -430,9 +438,6 @@ async fn users(conn: &mut PgConnection, rows: &[User]) -> DbResult<Counts> {
 }
 
 async fn coverages(conn: &mut PgConnection, rows: &[CoverageEntry]) -> DbResult<Counts> {
-    if rows.is_empty() {
-        return Ok(Counts::default());
-    }
     let query = sqlx::query_as(
         "WITH input AS (
              SELECT m.id AS member_id, p.id AS payer_id, t.priority, t.subscriber_id,
@@ -497,9 +502,6 @@ async fn coverages(conn: &mut PgConnection, rows: &[CoverageEntry]) -> DbResult<
 }
 
 async fn assignments(conn: &mut PgConnection, rows: &[StaffAssignment]) -> DbResult<Counts> {
-    if rows.is_empty() {
-        return Ok(Counts::default());
-    }
     // UNIQUE NULLS NOT DISTINCT: a missing start is a key value, and ON CONFLICT finds it.
     let query = sqlx::query_as(
         "WITH input AS (
@@ -529,9 +531,6 @@ async fn assignments(conn: &mut PgConnection, rows: &[StaffAssignment]) -> DbRes
 }
 
 async fn rules(conn: &mut PgConnection, rows: &[SupervisionRuleEntry]) -> DbResult<Counts> {
-    if rows.is_empty() {
-        return Ok(Counts::default());
-    }
     // A missing group type or start is a key value (UNIQUE NULLS NOT DISTINCT).
     let query = sqlx::query_as(
         "WITH input AS (
@@ -567,9 +566,6 @@ async fn rules(conn: &mut PgConnection, rows: &[SupervisionRuleEntry]) -> DbResu
 }
 
 async fn bands(conn: &mut PgConnection, rows: &[SizeBandEntry]) -> DbResult<Counts> {
-    if rows.is_empty() {
-        return Ok(Counts::default());
-    }
     // The exclusion constraint against overlapping bands is checked row by row, not at the end
     // of the statement: when a document reshapes a payer's bands (one shrinks, a neighbour
     // grows into the room it left), the shrinking rows must be written first.
