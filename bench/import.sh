@@ -15,6 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MB=${IMPORT_MB:-50}
+[ -x /usr/bin/time ] || { echo "bench/import.sh needs GNU time: apt-get install time" >&2; exit 1; }
 unset DATABASE_URL
 if [ -n "${GSESS_BIN:-}" ]; then
     G=$GSESS_BIN
