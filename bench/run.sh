@@ -41,9 +41,8 @@ PARTS=${PARTS:-read bulk mark submit import}
 BENCH_ROOT=${BENCH_ROOT:-/var/tmp/gsess-bench}
 DATASET_VERSION=2                # bump when generate.sql changes what it builds
 unset DATABASE_URL GSESS_HOME
-# psql with the settings gsess connects with (no JIT, 64 MB to sort in), so both sides run
-# the same plans.
-export PGOPTIONS="-c jit=off -c work_mem=64MB"
+# psql with the settings gsess connects with (no JIT), so both sides run the same plans.
+export PGOPTIONS="-c jit=off"
 
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
 if [ -z "${GSESS_BIN:-}" ]; then

@@ -217,11 +217,11 @@ fn attempt_options_with(
         }
     }
     // No JIT: gsess's statements are short and planned once per process, and compiling
-    // them cost more than it saved (a whole day's list took twice as long with it). Room
-    // to sort a busy day's audit entries in memory (8 MB spilled to disk with the default
-    // 4 MB): one connection, one statement at a time. Set before the connection string's
-    // own `options`, so a `-c jit=on` or `-c work_mem=…` there still wins.
-    options = options.options([("jit", "off"), ("work_mem", "64MB")]);
+    // them cost more than it saved (a whole day's list took twice as long with it). Set
+    // before the connection string's own `options`, so a `-c jit=on` there still wins.
+    // (A larger work_mem was tried for the audit's sort, and dropped: with room to hash,
+    // the planner hashed the whole member table for the blocked-claims work list.)
+    options = options.options([("jit", "off")]);
     // The connection string's `options` next, as given (sqlx already holds PGOPTIONS when
     // set: it is the same value unless the string overrides it, and a later `-c` wins).
     if let Some(given) = info.options.as_deref() {
