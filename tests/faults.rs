@@ -184,19 +184,7 @@ struct Paused {
 
 impl Paused {
     fn new(mut child: std::process::Child, point: &str) -> Paused {
-        let stderr = child.stderr.take().expect("piped stderr");
-        let (send, lines) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            use std::io::BufRead;
-            for line in std::io::BufReader::new(stderr)
-                .lines()
-                .map_while(Result::ok)
-            {
-                if send.send(line).is_err() {
-                    break;
-                }
-            }
-        });
+        let lines = common::stderr_lines(&mut child);
         Paused {
             child,
             lines,

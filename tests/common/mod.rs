@@ -723,19 +723,7 @@ impl TestDb {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn gsess");
-        let stderr = child.stderr.take().expect("stderr is piped");
-        let (send, lines) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            use std::io::BufRead;
-            for line in std::io::BufReader::new(stderr)
-                .lines()
-                .map_while(Result::ok)
-            {
-                if send.send(line).is_err() {
-                    break;
-                }
-            }
-        });
+        let lines = stderr_lines(&mut child);
         Watched {
             command: format!("gsess {}", args.join(" ")),
             child,
@@ -806,4 +794,23 @@ impl TestDb {
         lines.sort();
         lines.join("\n")
     }
+}
+
+/// A child's stderr, line by line as it writes them, read on a thread of its own so the
+/// child never blocks on a full pipe.
+pub fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let (send, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if send.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    lines
 }
